@@ -1,0 +1,5 @@
+import sys
+
+from kyodo.cli import main
+
+sys.exit(main())

@@ -1,0 +1,67 @@
+"""Command line: ``python build.py [command] [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DESCRIPTION = """\
+協働事例集（kyodo）: content/ の事例と協働指針から、検索できるウェブサイトを作ります。
+
+コマンド:
+  （なし）/ build   サイトを作る（content/ → site/）
+  check            事例ファイルを検査するだけ（問題を 1 行ずつ表示）
+  serve            サイトを作り、http://127.0.0.1:8000 で表示する
+"""
+
+EPILOG = """\
+例:
+  python build.py                         content/ から site/ を作る
+  python build.py --content mine --out public
+  python build.py --no-search             検索インデックスを省いて速く作る
+  python build.py check                   事例ファイルを検査する
+  python build.py serve --port 8080       作って http://127.0.0.1:8080 で表示する
+"""
+
+COMMANDS = ("build", "check", "serve")
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # Japanese, and no traceback
+        self.print_usage(sys.stderr)
+        print(f"エラー: 引数が正しくありません（{message}）。--help で使い方を表示します", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser(command: str) -> Parser:
+    p = Parser(prog=f"build.py {command}" if command != "build" else "build.py",
+               description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                   help="コンテンツのフォルダ（既定: content）")
+    if command in ("build", "serve"):
+        p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
+                       help="出力先のフォルダ（既定: site）")
+        p.add_argument("--no-search", action="store_true", help="検索インデックスを作らない（確認用・計測用）")
+    if command == "serve":
+        p.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1）")
+        p.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000）")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv.pop(0) if argv and argv[0] in COMMANDS else "build"
+    args = _parser(command).parse_args(argv)
+    try:
+        if command == "check":
+            from kyodo.commands import check
+            return check.run(args.content)
+        if command == "serve":
+            from kyodo.commands import serve
+            return serve.run(args.content, args.out, args.host, args.port, not args.no_search)
+        from kyodo.commands import build
+        return build.run(args.content, args.out, not args.no_search)
+    except KeyboardInterrupt:
+        print("\n中断しました", file=sys.stderr)
+        return 130

@@ -1,0 +1,75 @@
+"""``build.py``: the whole pipeline, written atomically.
+
+load -> validate -> model -> views -> render -> write -> post-steps
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kyodo import paths
+from kyodo.commands.check import report, validate
+from kyodo.errors import ContentError, UsageError
+from kyodo.post import search
+from kyodo.render.env import make_env
+from kyodo.render.plan import plan
+from kyodo.render.renderer import Renderer
+from kyodo.views.counts import stats_json
+from kyodo.views.data import cases_json, dumps
+from kyodo.views.model import SiteView
+from kyodo.write.output import Staging
+
+
+@dataclass
+class Result:
+    pages: int
+    cases: int
+    seconds: float
+
+
+def write_site(view: SiteView, staging: Staging, with_search: bool = True) -> int:
+    env = make_env(paths.TEMPLATES)
+    pages = plan(view)
+    for page, data in Renderer(env, view).render_all(pages):
+        staging.write(page.output, data)
+    for src in sorted(paths.ASSETS.rglob("*")):
+        if src.is_file():
+            staging.copy(src, "assets/" + src.relative_to(paths.ASSETS).as_posix())
+    for rel in view.images:
+        staging.copy(view.content.root / "images" / rel, "images/" + rel)
+    staging.write("data/cases.json", dumps(cases_json(view)))
+    staging.write("data/stats.json", dumps(stats_json(view.stats)))
+    staging.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {view.site.base_url}sitemap.xml\n".encode())
+    if with_search:
+        search.index(staging.dir)
+    return len(pages)
+
+
+def build(content_dir: Path, out_dir: Path, with_search: bool = True) -> Result:
+    """Build ``content_dir`` into ``out_dir``; raises ContentError/UsageError."""
+    started = time.perf_counter()
+    view = validate(content_dir)
+    staging = Staging(out_dir, protect=[content_dir, paths.TEMPLATES, paths.ASSETS])
+    with staging:
+        count = write_site(view, staging, with_search)
+        staging.commit()
+    return Result(count, len(view.cases), time.perf_counter() - started)
+
+
+def run(content_dir: Path, out_dir: Path, with_search: bool = True) -> int:
+    try:
+        result = build(content_dir, out_dir, with_search)
+    except ContentError as exc:
+        report(exc.problems)
+        print(f"ビルドを中止しました。{out_dir} は前回のまま変更していません。", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"エラー: {exc}", file=sys.stderr)
+        return 1
+    search_note = "" if with_search else "（検索インデックスは省略）"
+    print(f"{out_dir} に書き出しました: 事例 {result.cases} 件、{result.pages} ページ、"
+          f"{result.seconds:.1f} 秒{search_note}")
+    return 0

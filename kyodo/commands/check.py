@@ -1,0 +1,32 @@
+"""``build.py check``: validate content and print one line per problem."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kyodo.errors import ContentError, Problem
+from kyodo.load.content import load_content
+from kyodo.views.model import SiteView, prepare
+
+
+def validate(content_dir: Path) -> SiteView:
+    """Load, validate and prepare; raise ContentError with every problem."""
+    return prepare(load_content(content_dir))
+
+
+def report(problems: list[Problem], stream=sys.stderr) -> None:
+    for p in problems:
+        print(p, file=stream)
+    print(f"\n{len(problems)} 件の問題があります。上の「ファイル:行: 項目: 内容」を見て直してください。", file=stream)
+
+
+def run(content_dir: Path) -> int:
+    try:
+        view = validate(content_dir)
+    except ContentError as exc:
+        report(exc.problems, sys.stdout)
+        return 1
+    drafts = f"（下書き {view.content.drafts} 件は除外）" if view.content.drafts else ""
+    print(f"問題はありません: 事例 {len(view.cases)} 件{drafts}、指針 {len(view.content.chapters)} 章")
+    return 0

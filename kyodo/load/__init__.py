@@ -1,0 +1,1 @@
+"""Reading files from the content folder: bytes -> text -> YAML + markdown."""

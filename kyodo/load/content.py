@@ -1,0 +1,105 @@
+"""Read and validate a whole content folder into a :class:`Content`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kyodo.errors import ContentError, Problems
+from kyodo.load import frontmatter
+from kyodo.model.case import Case
+from kyodo.model.content import Content
+from kyodo.validate.case import CaseValidator
+from kyodo.validate.guideline import build_chapter
+from kyodo.validate.site import build_site
+from kyodo.validate.taxonomy import build_taxonomy
+
+
+def display_path(path: Path) -> str:
+    """Paths in messages: relative to the working folder when possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def discover(folder: Path, problems: Problems) -> list[Path]:
+    """Every ``*.md`` below ``folder`` (sorted); other files are reported."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder)
+        if any(part.startswith((".", "_")) for part in rel.parts) or path.is_dir():
+            continue
+        if path.suffix == ".md":
+            found.append(path)
+        elif path.name.lower() != "readme.md":
+            problems.add(display_path(path), 1, "ファイル名",
+                         "事例・章のファイルは拡張子 .md にしてください（このファイルは読み込まれません）")
+    return found
+
+
+def case_order(case: Case):
+    """Catalogue order: newest fiscal year first, then last updated, then slug."""
+    return (-case.fiscal_year, -(case.updated.toordinal() if case.updated else 0), case.slug)
+
+
+def load_content(root: Path) -> Content:
+    """Load ``root``; raise :class:`ContentError` listing every problem."""
+    root = Path(root)
+    problems = Problems()
+    if not root.is_dir():
+        problems.add(display_path(root), 1, "フォルダ", "コンテンツのフォルダがありません")
+        raise ContentError(problems.sorted())
+    tax_doc = frontmatter.read_yaml_file(root / "taxonomy.yml", display_path(root / "taxonomy.yml"), problems)
+    taxonomy = build_taxonomy(tax_doc, problems) if tax_doc else None
+    site_doc = frontmatter.read_yaml_file(root / "site.yml", display_path(root / "site.yml"), problems)
+    site = build_site(site_doc, taxonomy, problems) if site_doc else None
+    if taxonomy is None or site is None:
+        # Without a vocabulary the cases cannot be checked meaningfully.
+        raise ContentError(problems.sorted())
+
+    validator = CaseValidator(site, taxonomy, root / "images")
+    cases: list[Case] = []
+    seen: dict[str, str] = {}
+    drafts = 0
+    case_files = discover(root / "cases", problems)
+    if not (root / "cases").is_dir():
+        problems.add(display_path(root / "cases"), 1, "フォルダ", "cases/ フォルダがありません")
+    for path in case_files:
+        display = display_path(path)
+        if path.stem in seen:
+            problems.add(display, 1, "ファイル名",
+                         f"スラッグ「{path.stem}」が {seen[path.stem]} と重複しています。どちらかのファイル名を変えてください")
+            continue
+        seen[path.stem] = display
+        doc = frontmatter.read(path, display, problems)
+        if doc is None:
+            continue
+        case = validator.validate(doc, problems)
+        if case is None:
+            continue
+        if case.draft:
+            drafts += 1
+            continue
+        cases.append(case)
+
+    chapters = []
+    chapter_slugs: dict[str, str] = {}
+    for path in discover(root / "guideline", problems):
+        display = display_path(path)
+        if path.stem in chapter_slugs:
+            problems.add(display, 1, "ファイル名", f"スラッグ「{path.stem}」が {chapter_slugs[path.stem]} と重複しています")
+            continue
+        chapter_slugs[path.stem] = display
+        doc = frontmatter.read(path, display, problems)
+        chapter = build_chapter(doc, problems) if doc else None
+        if chapter:
+            chapters.append(chapter)
+
+    if problems:
+        raise ContentError(problems.sorted())
+    cases.sort(key=case_order)
+    chapters.sort(key=lambda ch: (ch.order, ch.slug))
+    return Content(root, site, taxonomy, cases, chapters, drafts)

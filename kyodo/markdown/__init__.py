@@ -1,0 +1,1 @@
+"""Markdown for cases and guideline chapters (untrusted input)."""

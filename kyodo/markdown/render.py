@@ -1,0 +1,179 @@
+"""Render untrusted markdown safely with markdown-it-py.
+
+* raw HTML is never parsed as HTML (it is shown as text);
+* links keep only http(s), mailto, tel and relative targets;
+* images must be files under ``content/images/`` (no request leaves the site);
+  an external image becomes a plain link;
+* ``[[facet:term]]`` links a term to its index page with its case count;
+* a soft line break between two Japanese characters adds no space;
+* h2/h3 get ids and are collected as a table of contents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from kyodo.validate.case import resolve_image
+
+SAFE_SCHEME = re.compile(r"(https?:|mailto:|tel:)", re.I)
+ANY_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
+TERM_REF = re.compile(r"\[\[([a-z][a-z0-9_]*):([^\]\n]{1,80})\]\]")
+ASCII_EDGE = re.compile(r"[\x00-\x7f]")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+    line: int = 0      # 0-based line within the markdown source
+
+
+@dataclass(frozen=True)
+class TermRef:
+    facet: str
+    value: str
+    line: int          # 0-based line within the markdown source
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc: list[Heading] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)      # paths under images/
+    refs: list[TermRef] = field(default_factory=list)    # resolved term references
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (0-based line, message)
+
+
+def is_safe_link(url: str) -> bool:
+    u = re.sub(r"[\x00-\x20]", "", url)
+    if SAFE_SCHEME.match(u):
+        return True
+    return not ANY_SCHEME.match(u) and not u.startswith("//")
+
+
+def _term_ref_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("[[", state.pos):
+        return False
+    m = TERM_REF.match(state.src, state.pos)
+    if not m:
+        return False
+    if not silent:
+        token = state.push("term_ref", "", 0)
+        token.meta = {"facet": m.group(1), "value": m.group(2).strip(),
+                      "lines": state.src.count("\n", 0, state.pos)}
+    state.pos = m.end()
+    return True
+
+
+class Markdown:
+    """One configured parser, reused for every document (compiled once)."""
+
+    def __init__(self, images_dir: Path,
+                 resolve_term: Callable[[str, str], tuple[str, str, int] | None] | None = None):
+        """``resolve_term(facet, value)`` -> (url path, label, count) or None."""
+        self.images_dir = images_dir
+        self.resolve_term = resolve_term
+        md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        md.enable(["table", "strikethrough"])
+        md.use(footnote_plugin)
+        md.use(anchors_plugin, min_level=2, max_level=3)
+        md.inline.ruler.before("link", "term_ref", _term_ref_rule)
+        md.validateLink = is_safe_link
+        self.md = md
+
+    def render(self, text: str, root: str = "") -> Rendered:
+        env: dict = {}
+        tokens = self.md.parse(text, env)
+        out = Rendered("")
+        self._transform(tokens, root, out)
+        # Safe by construction (html disabled, links filtered): mark it for Jinja.
+        out.html = Markup(self.md.renderer.render(tokens, self.md.options, env))
+        return out
+
+    # -- token transforms ---------------------------------------------------
+    def _transform(self, tokens: list[Token], root: str, out: Rendered) -> None:
+        for i, tok in enumerate(tokens):
+            if tok.type == "heading_open" and tok.tag in ("h2", "h3"):
+                inline = tokens[i + 1]
+                out.toc.append(Heading(int(tok.tag[1]), str(tok.attrGet("id") or ""), inline.content,
+                                       tok.map[0] if tok.map else 0))
+            if tok.type == "inline" and tok.children:
+                line = tok.map[0] if tok.map else 0
+                tok.children = self._inline(tok.children, root, line, out)
+
+    def _inline(self, children: list[Token], root: str, line: int, out: Rendered) -> list[Token]:
+        result: list[Token] = []
+        for j, child in enumerate(children):
+            if child.type == "softbreak":
+                before = result[-1].content[-1:] if result and result[-1].type == "text" else "a"
+                after = children[j + 1].content[:1] if j + 1 < len(children) and children[j + 1].type == "text" else "a"
+                if before and after and not ASCII_EDGE.match(before) and not ASCII_EDGE.match(after):
+                    continue  # Japanese text: a line break in the source is not a space
+            elif child.type == "image":
+                result.extend(self._image(child, root, line, out))
+                continue
+            elif child.type == "term_ref":
+                result.extend(self._term(child, root, line, out))
+                continue
+            elif child.type == "link_open":
+                href = child.attrGet("href") or ""
+                if ANY_SCHEME.match(href) and not href.lower().startswith(("mailto:", "tel:")):
+                    child.attrSet("rel", "external")
+            result.append(child)
+        return result
+
+    def _image(self, tok: Token, root: str, line: int, out: Rendered) -> list[Token]:
+        src = str(tok.attrGet("src") or "")
+        alt = "".join(c.content for c in (tok.children or []))
+        if ANY_SCHEME.match(src) or src.startswith("//"):
+            # Never load a remote image: show it as a link instead.
+            if not is_safe_link(src):
+                return [_text(alt or src)]
+            return _link(src, f"画像: {alt or src}")
+        resolved = resolve_image(src, self.images_dir)
+        if resolved.startswith("!"):
+            out.problems.append((line, resolved[1:]))
+            return [_text(alt)]
+        if not alt.strip():
+            out.problems.append((line, f"画像「{src}」に代替テキストがありません。![画像の説明](ファイル名) の形で書いてください"))
+        out.images.append(resolved)
+        tok.attrSet("src", f"{root}images/{resolved}")
+        tok.attrSet("loading", "lazy")
+        return [tok]
+
+    def _term(self, tok: Token, root: str, line: int, out: Rendered) -> list[Token]:
+        facet, value = tok.meta["facet"], tok.meta["value"]
+        line += tok.meta.get("lines", 0)
+        found = self.resolve_term(facet, value) if self.resolve_term else None
+        if found is None:
+            out.problems.append((line, f"[[{facet}:{value}]] の分類または値が taxonomy.yml にありません"))
+            return [_text(value)]
+        url, label, count = found
+        out.refs.append(TermRef(facet, value, line))
+        link = _link(f"{root}{url}", f"{label}（{count}件）")
+        link[0].attrSet("class", "term-ref")
+        return link
+
+
+def _text(content: str) -> Token:
+    t = Token("text", "", 0)
+    t.content = content
+    return t
+
+
+def _link(href: str, label: str) -> list[Token]:
+    open_ = Token("link_open", "a", 1)
+    open_.attrSet("href", href)
+    close = Token("link_close", "a", -1)
+    return [open_, _text(label), close]

@@ -1,0 +1,1 @@
+"""The content model: site settings, taxonomy, cases, guideline chapters."""

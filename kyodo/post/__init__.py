@@ -1,0 +1,1 @@
+"""Steps after the pages are written: search index, PDF."""

@@ -1,0 +1,1 @@
+"""Jinja2 rendering: every page's HTML lives in templates/."""

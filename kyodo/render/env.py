@@ -1,0 +1,54 @@
+"""The Jinja2 environment: compiled once, autoescaped, strict."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+
+from kyodo.text.wareki import fiscal_year_label, fiscal_year_short, wareki
+from kyodo.views.counts import share_text
+
+
+def _number(value) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.10g}" if abs(value) >= 1000 else f"{value:g}"
+    return str(value)
+
+
+def _date_ja(value: dt.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+@jinja2.pass_context
+def _url(ctx, path: str = "") -> str:
+    """A link to ``path`` (a site path such as ``cases/x/``) from the current page."""
+    root = ctx.get("root", "")
+    target = (root + path) if (root or path) else "./"
+    return target or "./"
+
+
+def make_env(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        fy=fiscal_year_label,          # 令和6年度（2024年度）
+        fy_short=fiscal_year_short,    # 令和6年度
+        wareki=wareki,
+        number=_number,
+        date_ja=_date_ja,
+        share=share_text,
+    )
+    env.globals.update(url=_url)
+    return env

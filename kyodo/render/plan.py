@@ -1,0 +1,130 @@
+"""The list of pages to write: output path, template and context.
+
+Every page is independent once the :class:`SiteView` exists, so pages can be
+rendered in any order, in parallel, or only the ones that changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from kyodo.views.model import SiteView
+from kyodo.views.pagination import paginate
+from kyodo.text.wareki import fiscal_year_label
+
+
+@dataclass
+class Crumb:
+    label: str
+    url: str
+
+
+@dataclass
+class Page:
+    url: str                 # site path of the page: "", "cases/x/", "404.html", "sitemap.xml"
+    template: str
+    title: str
+    kind: str                # page type, used by templates and tests
+    description: str = ""
+    crumbs: list[Crumb] = field(default_factory=list)
+    context: dict = field(default_factory=dict)
+    in_sitemap: bool = True
+    root_override: str | None = None
+
+    @property
+    def output(self) -> str:
+        return self.url + "index.html" if self.url == "" or self.url.endswith("/") else self.url
+
+    @property
+    def root(self) -> str:
+        if self.root_override is not None:
+            return self.root_override
+        return "../" * self.url.count("/")
+
+
+HOME = Crumb("ホーム", "")
+
+
+def _listing_pages(view: SiteView, items, base: str, template: str, kind: str, title: str,
+                   description: str, crumbs: list[Crumb], **context) -> list[Page]:
+    pages = []
+    for pager in paginate(items, view.site.per_page, base):
+        suffix = f"（{pager.number}/{pager.total}ページ）" if pager.total > 1 else ""
+        pages.append(Page(pager.url, template, title + suffix, kind, description, crumbs,
+                          dict(context, pager=pager)))
+    return pages
+
+
+def plan(view: SiteView) -> list[Page]:
+    site, tax, stats, idx = view.site, view.taxonomy, view.stats, view.indexes
+    pages: list[Page] = []
+    years = list(idx.by_year)
+
+    pages.append(Page("", "home.html", site.title, "home", site.description, [],
+                      {"newest": view.cases[:site.newest], "years": years}))
+
+    # All cases, then one page per case.
+    case_crumbs = [HOME]
+    pages += _listing_pages(view, view.cases, "cases/", "cases.html", "cases", "事例一覧",
+                            f"{site.title}に掲載しているすべての協働事例の一覧です。", case_crumbs)
+    for case in view.cases:
+        crumbs = [HOME, Crumb("事例一覧", "cases/")]
+        pages.append(Page(case.url, "case.html", case.title, "case", case.summary, crumbs, {
+            "case": case,
+            "body": view.case_html[case.slug],
+            "related": view.related.get(case.slug, []),
+            "prev": idx.prev[case.slug],
+            "next": idx.next[case.slug],
+        }))
+
+    # Facets and their terms.
+    for facet in tax:
+        fc = stats.facets[facet.key]
+        pages.append(Page(facet.url, "facet.html", facet.label, "facet",
+                          facet.description or f"{facet.label}ごとの協働事例の一覧です。", [HOME],
+                          {"facet": facet, "counts": fc}))
+        for term in facet.terms:
+            cases = idx.by_term[term]
+            pages += _listing_pages(
+                view, cases, term.url, "term.html", "term", f"{facet.label}: {term.label}",
+                term.description or f"{facet.label}が「{term.label}」の協働事例の一覧です。",
+                [HOME, Crumb(facet.label, facet.url)],
+                facet=facet, term=term, explained_at=view.explained_at.get(term))
+
+    # Fiscal years.
+    pages.append(Page("year/", "years.html", "年度別", "years", "年度ごとの協働事例の一覧です。", [HOME],
+                      {"years": [(y, len(c)) for y, c in idx.by_year.items()]}))
+    for year, cases in idx.by_year.items():
+        label = fiscal_year_label(year)
+        pages += _listing_pages(view, cases, f"year/{year}/", "year.html", "year", label,
+                                f"{label}の協働事例の一覧です。", [HOME, Crumb("年度別", "year/")], year=year)
+
+    # Guideline.
+    chapters = view.content.chapters
+    if chapters:
+        pages.append(Page("guideline/", "guideline_index.html", "協働指針", "guideline_index",
+                          f"{site.organization}の協働指針です。", [HOME], {"chapters": chapters}))
+    for i, ch in enumerate(chapters):
+        pages.append(Page(ch.url, "chapter.html", ch.title, "chapter", ch.summary,
+                          [HOME, Crumb("協働指針", "guideline/")], {
+                              "chapter": ch, "body": view.chapter_html[ch.slug],
+                              "prev": chapters[i - 1] if i > 0 else None,
+                              "next": chapters[i + 1] if i + 1 < len(chapters) else None,
+                          }))
+
+    # Statistics, search, error page, machine-readable files.
+    pages.append(Page("stats/", "stats.html", "統計", "stats",
+                      "協働事例を分類ごとに集計した統計です。", [HOME], {}))
+    pages.append(Page("search/", "search.html", "事例を検索", "search",
+                      "協働事例をキーワードと分類で検索します。", [HOME], {}))
+    base_path = urlsplit(site.base_url).path or "/"
+    pages.append(Page("404.html", "404.html", "ページが見つかりません", "404", "", [HOME], {},
+                      in_sitemap=False, root_override=base_path))
+    pages.append(Page("feed.xml", "feed.xml", f"{site.title} 新着事例", "feed", "", [],
+                      {"entries": view.cases[:30]}, in_sitemap=False))
+    listed = [p for p in pages if p.in_sitemap]
+    pages.append(Page("sitemap.xml", "sitemap.xml", "", "sitemap", "", [], {"listed": listed},
+                      in_sitemap=False))
+    return pages
+

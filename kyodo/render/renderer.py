@@ -1,0 +1,35 @@
+"""Render planned pages to bytes with the shared context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import jinja2
+
+from kyodo.render.plan import Page
+from kyodo.views.model import SiteView
+
+
+class Renderer:
+    def __init__(self, env: jinja2.Environment, view: SiteView):
+        self.env = env
+        self.view = view
+        self.common = {
+            "site": view.site,
+            "taxonomy": view.taxonomy,
+            "facets": list(view.taxonomy),
+            "stats": view.stats,
+            "indexes": view.indexes,
+            "chapters": view.content.chapters,
+            "explained_at": view.explained_at,
+            "intro_html": view.intro_html,
+        }
+
+    def render(self, page: Page) -> bytes:
+        template = self.env.get_template(page.template)
+        html = template.render(self.common, page=page, root=page.root, **page.context)
+        return html.encode("utf-8")
+
+    def render_all(self, pages: list[Page]) -> Iterator[tuple[Page, bytes]]:
+        for page in pages:
+            yield page, self.render(page)

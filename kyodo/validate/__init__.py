@@ -1,0 +1,1 @@
+"""Turn raw documents into model objects, collecting every problem."""

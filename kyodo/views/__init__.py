@@ -1,0 +1,1 @@
+"""Derived views of the model: indexes, relations, counts, pagination."""

@@ -1,0 +1,47 @@
+"""``data/cases.json``: every published case with its fields and URL."""
+
+from __future__ import annotations
+
+import json
+
+from kyodo.model.case import Case
+from kyodo.text.wareki import fiscal_year_short
+from kyodo.views.model import SiteView
+
+
+def case_record(case: Case, base_url: str) -> dict:
+    return {
+        "slug": case.slug,
+        "url": base_url + case.url,
+        "title": case.title,
+        "summary": case.summary,
+        "fiscal_year": case.fiscal_year,
+        "fiscal_year_label": fiscal_year_short(case.fiscal_year),
+        "facets": {key: [{"slug": t.slug, "label": t.label} for t in terms] for key, terms in case.terms.items()},
+        "organizations": list(case.organizations),
+        "period": case.period or None,
+        "budget": case.budget,
+        "status": case.status or None,
+        "principles": list(case.principles),
+        "process": [{"stage": stage, "note": note} for stage, note in case.process],
+        "indicators": [{"name": i.name, "value": i.value, "unit": i.unit or None,
+                        "target": i.target, "note": i.note or None} for i in case.indicators],
+        "contact": vars(case.contact) if case.contact else None,
+        "links": [{"title": link.title, "url": link.url} for link in case.links],
+        "image": ({"src": "images/" + case.image.src, "alt": case.image.alt,
+                   "caption": case.image.caption or None} if case.image else None),
+        "updated": case.updated.isoformat() if case.updated else None,
+    }
+
+
+def cases_json(view: SiteView) -> dict:
+    return {
+        "site": {"title": view.site.title, "organization": view.site.organization,
+                 "base_url": view.site.base_url, "licence": view.site.licence_name or None},
+        "cases": [case_record(c, view.site.base_url) for c in view.cases],
+    }
+
+
+def dumps(data: dict) -> bytes:
+    """Stable, readable JSON (same input -> same bytes)."""
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,0 +1,87 @@
+"""Everything the pages need, derived once from the validated content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kyodo.errors import ContentError, Problems
+from kyodo.load.content import display_path
+from kyodo.markdown.render import Markdown, Rendered
+from kyodo.model.content import Content
+from kyodo.model.taxonomy import Term
+from kyodo.views.counts import Stats, count
+from kyodo.views.indexes import Indexes, build_indexes
+from kyodo.views.related import related
+
+PAGE_DEPTH_ROOT = "../../"   # case and chapter pages live two folders down
+
+
+@dataclass
+class SiteView:
+    content: Content
+    stats: Stats
+    indexes: Indexes
+    related: dict
+    case_html: dict[str, Rendered]
+    chapter_html: dict[str, Rendered]
+    intro_html: str
+    explained_at: dict[Term, str] = field(default_factory=dict)   # term -> "guideline/x/#id"
+    images: list[str] = field(default_factory=list)               # under content/images/
+
+    @property
+    def site(self):
+        return self.content.site
+
+    @property
+    def taxonomy(self):
+        return self.content.taxonomy
+
+    @property
+    def cases(self):
+        return self.content.cases
+
+
+def prepare(content: Content) -> SiteView:
+    """Render markdown and derive the views; raise ContentError on problems."""
+    stats = count(content.cases, content.taxonomy, content.site.crosstabs)
+    tax = content.taxonomy
+
+    def resolve_term(facet_key: str, value: str):
+        facet = tax.facets.get(facet_key)
+        term = facet.resolve(value) if facet else None
+        if term is None:
+            return None
+        return term.url, term.label, stats.term_count(term)
+
+    md = Markdown(content.root / "images", resolve_term)
+    problems = Problems()
+    images: set[str] = set()
+
+    def render(item, root: str) -> Rendered:
+        r = md.render(item.body, root)
+        for line, message in r.problems:
+            problems.add(display_path(item.source), item.body_line + line, "本文", message)
+        images.update(r.images)
+        return r
+
+    case_html = {c.slug: render(c, PAGE_DEPTH_ROOT) for c in content.cases}
+    chapter_html = {ch.slug: render(ch, PAGE_DEPTH_ROOT) for ch in content.chapters}
+    for case in content.cases:
+        if case.image:
+            images.add(case.image.src)
+    if problems:
+        raise ContentError(problems.sorted())
+
+    explained: dict[Term, str] = {}
+    for ch in content.chapters:
+        r = chapter_html[ch.slug]
+        for ref in r.refs:
+            term = tax[ref.facet].resolve(ref.value)
+            if term in explained:
+                continue
+            heading = next((h for h in reversed(r.toc) if h.line <= ref.line), None)
+            explained[term] = ch.url + (f"#{heading.id}" if heading else "")
+
+    intro = md.render(content.site.intro, "").html if content.site.intro else ""
+    return SiteView(content, stats, build_indexes(content.cases, tax), related(content.cases),
+                    case_html, chapter_html, intro, explained, sorted(images))
