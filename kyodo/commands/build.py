@@ -17,10 +17,14 @@ from kyodo.post import search
 from kyodo.render.env import make_env
 from kyodo.render.plan import plan
 from kyodo.render.renderer import Renderer
-from kyodo.views.counts import stats_json
-from kyodo.views.data import cases_json, dumps
+from kyodo.views.data import data_files
 from kyodo.views.model import SiteView
 from kyodo.write.output import Staging
+
+
+# Functions (view) -> [(path under the output, bytes)] for non-page files
+# (JSON, CSV, schema, …). A feature adds its provider here.
+FILE_PROVIDERS = [data_files]
 
 
 @dataclass
@@ -40,9 +44,9 @@ def write_site(view: SiteView, staging: Staging, with_search: bool = True) -> in
             staging.copy(src, "assets/" + src.relative_to(paths.ASSETS).as_posix())
     for rel in view.images:
         staging.copy(view.content.root / "images" / rel, "images/" + rel)
-    staging.write("data/cases.json", dumps(cases_json(view)))
-    staging.write("data/stats.json", dumps(stats_json(view.stats)))
-    staging.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {view.site.base_url}sitemap.xml\n".encode())
+    for provider in FILE_PROVIDERS:
+        for rel, data in provider(view):
+            staging.write(rel, data)
     if with_search:
         search.index(staging.dir)
     return len(pages)

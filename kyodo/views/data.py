@@ -45,3 +45,15 @@ def cases_json(view: SiteView) -> dict:
 def dumps(data: dict) -> bytes:
     """Stable, readable JSON (same input -> same bytes)."""
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def data_files(view: SiteView) -> list[tuple[str, bytes]]:
+    """Machine-readable files of the core: (path under the output, bytes)."""
+    from kyodo.views.counts import stats_json
+
+    site = view.site
+    return [
+        ("data/cases.json", dumps(cases_json(view))),
+        ("data/stats.json", dumps(stats_json(view.stats))),
+        ("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.base_url}sitemap.xml\n".encode()),
+    ]

@@ -1,0 +1,125 @@
+"""Shared fixtures: built sites, a local server, and a real browser.
+
+In CI (``CI`` set) a missing tool is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from kyodo.commands.build import build
+from kyodo.commands.serve import Handler
+from tests.factory import ROOT, SAMPLE
+
+CHROMIUM = os.environ.get("KYODO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+IN_CI = bool(os.environ.get("CI"))
+
+
+def require(ok: bool, why: str) -> None:
+    """Skip locally when a tool is missing; fail in CI."""
+    if ok:
+        return
+    if IN_CI:
+        pytest.fail(f"missing in CI: {why}")
+    pytest.skip(why)
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if IN_CI and _skipped and session.exitstatus == 0:
+        print(f"\nCI: {len(_skipped)} test(s) were skipped; a skip counts as a failure in CI.")
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The shipped sample content, built once with the search index."""
+    out = tmp_path_factory.mktemp("sample") / "site"
+    build(SAMPLE, out, with_search=True)
+    return out
+
+
+@contextlib.contextmanager
+def serve_dir(directory: Path):
+    """Serve ``directory`` on a free localhost port; yields the base URL."""
+    handler = functools.partial(Handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(sample_site):
+    with serve_dir(sample_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(Path(CHROMIUM).exists(), f"chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "the playwright Python package is not installed")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    require(AXE.exists(), "axe-core is not installed (npm ci)")
+    return AXE.read_text(encoding="utf-8")
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def run_axe(page, axe_source: str) -> list[dict]:
+    """Run axe-core on the loaded page; return its violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS)
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {node['target']}: {node.get('failureSummary', '').splitlines()[-1:]}")
+    return "\n".join(lines)
