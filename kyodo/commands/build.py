@@ -19,12 +19,13 @@ from kyodo.render.plan import plan
 from kyodo.render.renderer import Renderer
 from kyodo.views.data import data_files
 from kyodo.views.model import SiteView
+from kyodo.views.schema import schema_files
 from kyodo.write.output import Staging
 
 
 # Functions (view) -> [(path under the output, bytes)] for non-page files
 # (JSON, CSV, schema, …). A feature adds its provider here.
-FILE_PROVIDERS = [data_files]
+FILE_PROVIDERS = [data_files, schema_files]
 
 
 @dataclass

@@ -1,0 +1,71 @@
+from pathlib import Path
+
+from kyodo.markdown.render import Markdown, is_safe_link
+from tests.factory import PNG
+
+
+def md(tmp_path: Path, terms=None) -> Markdown:
+    images = tmp_path / "images"
+    images.mkdir(exist_ok=True)
+    (images / "a.png").write_bytes(PNG)
+    return Markdown(images, terms or (lambda facet, value: None))
+
+
+def test_raw_html_is_escaped(tmp_path):
+    html = md(tmp_path).render('<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">').html
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_unsafe_link_schemes_are_dropped(tmp_path):
+    html = md(tmp_path).render(
+        "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](vbscript:x) [d](data:text/html,x) "
+        "[e](https://ok.example/) [f](mailto:x@example.jp) [g](../other/)").html
+    lowered = html.lower()
+    assert html.count("<a ") == 3
+    assert all(f'href="{scheme}' not in lowered for scheme in ("javascript", "vbscript", "data"))
+    assert 'href="https://ok.example/"' in html and 'href="mailto:x@example.jp"' in html and 'href="../other/"' in html
+
+
+def test_is_safe_link():
+    assert is_safe_link("https://a") and is_safe_link("#x") and is_safe_link("../a/")
+    assert not is_safe_link("java\nscript:alert(1)") and not is_safe_link("//evil.example/")
+
+
+def test_images_are_local_only(tmp_path):
+    r = md(tmp_path).render("![写真](a.png) ![外部](https://evil.example/t.png) ![](a.png)", root="../../")
+    assert 'src="../../images/a.png"' in r.html and 'alt="写真"' in r.html
+    assert "evil.example/t.png" in r.html and 'src="https://evil' not in r.html  # a link, not an image
+    assert r.images == ["a.png", "a.png"]
+    assert any("代替テキスト" in m for _, m in r.problems)
+
+
+def test_missing_image_is_a_problem_with_line(tmp_path):
+    r = md(tmp_path).render("段落\n\n![x](nope.png)\n")
+    assert r.problems and r.problems[0][0] == 2
+
+
+def test_japanese_soft_breaks_add_no_space(tmp_path):
+    html = md(tmp_path).render("区と町会が\n協働した。\nEnglish\nwords").html
+    assert "区と町会が協働した。" in html and "English\nwords" in html
+
+
+def test_headings_get_ids_and_toc(tmp_path):
+    r = md(tmp_path).render("## 背景\n\n### 詳しく\n\n## 背景\n")
+    assert [(h.level, h.text) for h in r.toc] == [(2, "背景"), (3, "詳しく"), (2, "背景")]
+    assert len({h.id for h in r.toc}) == 3
+    assert f'id="{r.toc[0].id}"' in r.html
+
+
+def test_term_reference_links_with_count(tmp_path):
+    def terms(facet, value):
+        return ("form/co-host/", "共催", 12) if (facet, value) == ("form", "共催") else None
+    r = md(tmp_path, terms).render("## 共催\n\n説明\n[[form:共催]] と [[form:不明]]", root="../../")
+    assert '<a href="../../form/co-host/" class="term-ref">共催（12件）</a>' in r.html
+    assert r.problems == [(3, "[[form:不明]] の分類または値が taxonomy.yml にありません")]
+    assert r.refs[0].line == 3
+
+
+def test_tables_and_footnotes(tmp_path):
+    html = md(tmp_path).render("| a | b |\n|---|---|\n| 1 | 2 |\n\n本文[^1]\n\n[^1]: 注\n").html
+    assert "<th>a</th>" in html and "footnote" in html

@@ -1,0 +1,91 @@
+import datetime as dt
+import random
+from pathlib import Path
+
+from kyodo.model.case import Case
+from kyodo.model.taxonomy import Facet, Taxonomy, Term
+from kyodo.views.counts import count, share_tenths, share_text, stats_json
+from kyodo.views.indexes import build_indexes
+from kyodo.views.pagination import paginate
+from kyodo.views.related import related
+
+
+def taxonomy() -> Taxonomy:
+    def facet(key, slugs, multiple=True):
+        return Facet(key, key.upper(), multiple, [Term(key, s, s.upper(), order=i) for i, s in enumerate(slugs)])
+    return Taxonomy({"who": facet("who", ["a", "b", "c"]), "lead": facet("lead", ["x", "y"]),
+                     "dept": facet("dept", ["d1", "d2", "d3", "d4"], multiple=False)})
+
+
+def case(tax, slug, year=2024, **terms) -> Case:
+    chosen = {k: tuple(t for t in tax[k].terms if t.slug in terms.get(k, ())) for k in tax.facets}
+    return Case(slug, Path(slug), slug, "", year, chosen, "")
+
+
+def test_counts_follow_the_assignment_convention():
+    tax = taxonomy()
+    cases = [case(tax, "1", who=["a", "b"], lead=["x"]), case(tax, "2", who=["a"], lead=["x", "y"]),
+             case(tax, "3", 2023, who=["c"], lead=["y"])]
+    s = count(cases, tax, [("who", "lead")])
+    assert s.cases == 3
+    assert [(t.term.slug, t.cases) for t in s.facets["who"].terms] == [("a", 2), ("b", 1), ("c", 1)]
+    assert s.facets["lead"].assignments == 4  # more than the 3 cases: case 2 counts twice
+    assert s.crosstabs["who/lead"].cells == {"a": {"x": 2, "y": 1}, "b": {"x": 1, "y": 0}, "c": {"x": 0, "y": 1}}
+    assert s.years == [(2023, 1), (2024, 2)]
+    data = stats_json(s)
+    assert data["facets"]["lead"]["assignments"] == 4
+    assert data["crosstabs"]["who/lead"]["rows"]["a"] == {"x": 2, "y": 1}
+    assert data["facets"]["who"]["terms"][0] == {"slug": "a", "label": "A", "cases": 2,
+                                                 "share_of_assignments": 50.0, "share_of_cases": 66.7}
+
+
+def test_shares_round_half_up_from_integers():
+    assert share_tenths(103, 181) == 569 and share_text(32, 181) == "17.7" and share_text(46, 181) == "25.4"
+    assert share_text(5685, 10000) == "56.9"     # 56.85 -> 56.9 (float rounding would give 56.8 here)
+    assert share_text(1, 8) == "12.5" and share_text(1, 3) == "33.3" and share_text(2, 3) == "66.7"
+    assert share_text(0, 0) == "—" and share_tenths(0, 0) is None
+
+
+def test_related_prefers_most_shared_terms_and_excludes_self():
+    tax = taxonomy()
+    cases = [case(tax, "me", who=["a", "b"], lead=["x"], dept=["d1"]),
+             case(tax, "three", who=["a", "b"], lead=["x"]),
+             case(tax, "two", who=["a"], lead=["x"]),
+             case(tax, "one", who=["a"], lead=["y"]),
+             case(tax, "all4", who=["a", "b"], lead=["x"], dept=["d1"])]
+    r = related(cases, k=3, min_shared=2)
+    assert [c.slug for c in r["me"]] == ["all4", "three", "two"]
+    assert all(c.slug != "one" for c in r["me"])
+
+
+def test_related_matches_brute_force_on_random_cases():
+    tax = taxonomy()
+    rng = random.Random(7)
+    cases = [case(tax, f"c{i}", who=rng.sample(["a", "b", "c"], rng.randint(1, 3)),
+                  lead=rng.sample(["x", "y"], rng.randint(1, 2)), dept=[rng.choice(["d1", "d2", "d3", "d4"])])
+             for i in range(150)]
+    fast = related(cases, k=4, min_shared=2)
+    for i, c in enumerate(cases):
+        mine = set(c.all_terms())
+        scored = [(-len(mine & set(o.all_terms())), j) for j, o in enumerate(cases) if j != i]
+        expected = [cases[j].slug for s, j in sorted(scored) if -s >= 2][:4]
+        assert [o.slug for o in fast[c.slug]] == expected
+
+
+def test_indexes_and_neighbours():
+    tax = taxonomy()
+    cases = [case(tax, "n", 2025, who=["a"]), case(tax, "m", 2024, who=["a", "b"]), case(tax, "o", 2024)]
+    idx = build_indexes(cases, tax)
+    assert [c.slug for c in idx.by_term[tax["who"].terms[0]]] == ["n", "m"]
+    assert idx.by_term[tax["who"].terms[2]] == []
+    assert list(idx.by_year) == [2025, 2024]
+    assert idx.prev["n"] is None and idx.next["n"].slug == "m" and idx.prev["o"].slug == "m"
+
+
+def test_pagination():
+    pages = paginate(list(range(65)), 30, "partner/npo/")
+    assert [p.url for p in pages] == ["partner/npo/", "partner/npo/page/2/", "partner/npo/page/3/"]
+    assert pages[2].items == list(range(60, 65)) and pages[2].first_index == 61 and pages[2].last_index == 65
+    assert pages[0].prev_url is None and pages[0].next_url == "partner/npo/page/2/"
+    assert paginate([], 30, "x/")[0].items == []
+    assert paginate(list(range(300)), 10, "x/")[14].numbers() == [1, None, 14, 15, 16, None, 30]
