@@ -18,6 +18,7 @@ from kyodo.render.env import make_env
 from kyodo.render.plan import plan
 from kyodo.render.renderer import Renderer
 from kyodo.views.data import data_files
+from kyodo.views.downloads import download_files
 from kyodo.views.model import SiteView
 from kyodo.views.schema import schema_files
 from kyodo.write.output import Staging
@@ -25,7 +26,7 @@ from kyodo.write.output import Staging
 
 # Functions (view) -> [(path under the output, bytes)] for non-page files
 # (JSON, CSV, schema, …). A feature adds its provider here.
-FILE_PROVIDERS = [data_files, schema_files]
+FILE_PROVIDERS = [data_files, schema_files, download_files]
 
 
 @dataclass
@@ -38,8 +39,7 @@ class Result:
 def write_site(view: SiteView, staging: Staging, with_search: bool = True) -> int:
     env = make_env(paths.TEMPLATES)
     pages = plan(view)
-    for page, data in Renderer(env, view).render_all(pages):
-        staging.write(page.output, data)
+    Renderer(env, view).write_all(pages, staging)
     for src in sorted(paths.ASSETS.rglob("*")):
         if src.is_file():
             staging.copy(src, "assets/" + src.relative_to(paths.ASSETS).as_posix())
@@ -49,24 +49,27 @@ def write_site(view: SiteView, staging: Staging, with_search: bool = True) -> in
         for rel, data in provider(view):
             staging.write(rel, data)
     if with_search:
-        search.index(staging.dir)
+        search.index(staging.dir, view)
     return len(pages)
 
 
-def build(content_dir: Path, out_dir: Path, with_search: bool = True) -> Result:
+def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bool = False) -> Result:
     """Build ``content_dir`` into ``out_dir``; raises ContentError/UsageError."""
     started = time.perf_counter()
     view = validate(content_dir)
     staging = Staging(out_dir, protect=[content_dir, paths.TEMPLATES, paths.ASSETS])
     with staging:
         count = write_site(view, staging, with_search)
+        if with_pdf:  # the printed booklet, in the same all-or-nothing swap
+            from kyodo.booklet.make import write_into
+            write_into(view, staging)
         staging.commit()
     return Result(count, len(view.cases), time.perf_counter() - started)
 
 
-def run(content_dir: Path, out_dir: Path, with_search: bool = True) -> int:
+def run(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bool = False) -> int:
     try:
-        result = build(content_dir, out_dir, with_search)
+        result = build(content_dir, out_dir, with_search, with_pdf)
     except ContentError as exc:
         report(exc.problems)
         print(f"ビルドを中止しました。{out_dir} は前回のまま変更していません。", file=sys.stderr)
@@ -75,6 +78,7 @@ def run(content_dir: Path, out_dir: Path, with_search: bool = True) -> int:
         print(f"エラー: {exc}", file=sys.stderr)
         return 1
     search_note = "" if with_search else "（検索インデックスは省略）"
+    search_note += "、冊子 booklet.pdf" if with_pdf else ""
     print(f"{out_dir} に書き出しました: 事例 {result.cases} 件、{result.pages} ページ、"
           f"{result.seconds:.1f} 秒{search_note}")
     return 0

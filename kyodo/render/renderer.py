@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import jinja2
 
+from kyodo.parallel import pmap
 from kyodo.render.plan import Page
 from kyodo.views.model import SiteView
 
@@ -30,6 +29,8 @@ class Renderer:
         html = template.render(self.common, page=page, root=page.root, **page.context)
         return html.encode("utf-8")
 
-    def render_all(self, pages: list[Page]) -> Iterator[tuple[Page, bytes]]:
-        for page in pages:
-            yield page, self.render(page)
+    def write_all(self, pages: list[Page], staging) -> None:
+        """Render and write every page, on all cores for large sites."""
+        def job(i: int) -> None:
+            staging.write(pages[i].output, self.render(pages[i]))
+        pmap(job, len(pages))

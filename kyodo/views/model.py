@@ -9,6 +9,7 @@ from kyodo.load.content import display_path
 from kyodo.markdown.render import Markdown, Rendered
 from kyodo.model.content import Content
 from kyodo.model.taxonomy import Term
+from kyodo.parallel import pmap
 from kyodo.views.counts import Stats, count
 from kyodo.views.indexes import Indexes, build_indexes
 from kyodo.views.related import related
@@ -57,15 +58,17 @@ def prepare(content: Content) -> SiteView:
     problems = Problems()
     images: set[str] = set()
 
-    def render(item, root: str) -> Rendered:
-        r = md.render(item.body, root)
+    def collect(item, r: Rendered) -> Rendered:
         for line, message in r.problems:
             problems.add(display_path(item.source), item.body_line + line, "本文", message)
         images.update(r.images)
         return r
 
-    case_html = {c.slug: render(c, PAGE_DEPTH_ROOT) for c in content.cases}
-    chapter_html = {ch.slug: render(ch, PAGE_DEPTH_ROOT) for ch in content.chapters}
+    items = [*content.cases, *content.chapters]
+    rendered = pmap(lambda i: md.render(items[i].body, PAGE_DEPTH_ROOT), len(items))
+    results = [collect(item, r) for item, r in zip(items, rendered)]
+    case_html = {c.slug: r for c, r in zip(content.cases, results)}
+    chapter_html = {ch.slug: r for ch, r in zip(content.chapters, results[len(content.cases):])}
     for case in content.cases:
         if case.image:
             images.add(case.image.src)
