@@ -39,7 +39,18 @@ def make_content(dest: Path, cases: dict[str, str | bytes] | None = None, *,
     else:
         (dest / "taxonomy.yml").write_text(textwrap.dedent(taxonomy), encoding="utf-8")
     if site is None:
-        shutil.copy(SAMPLE / "site.yml", dest / "site.yml")
+        # The sample settings, minus the booklet section (it names sample chapters).
+        lines = (SAMPLE / "site.yml").read_text(encoding="utf-8").splitlines(keepends=True)
+        kept, skipping = [], False
+        for line in lines:
+            if line.startswith("booklet:"):
+                skipping = True
+                continue
+            if skipping and (line.startswith((" ", "#")) or not line.strip()):
+                continue
+            skipping = False
+            kept.append(line)
+        (dest / "site.yml").write_text("".join(kept), encoding="utf-8")
     else:
         (dest / "site.yml").write_text(textwrap.dedent(site), encoding="utf-8")
     (dest / "cases").mkdir(exist_ok=True)

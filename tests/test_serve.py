@@ -1,0 +1,179 @@
+"""``build.py serve``: rebuild on save, keep the last good site, report problems.
+
+The server runs as a real subprocess on a free port with a copy of the sample
+content. Waits poll for a state with a generous deadline (so a broken server
+fails the test instead of hanging it); nothing asserts how fast anything is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from kyodo.commands.check import validate
+from kyodo.errors import ContentError
+from tests.factory import ROOT, SAMPLE
+
+DEADLINE = 90   # seconds: only a safety net against hanging
+CASE = "dementia-cafe"
+OLD_TITLE = "若葉坂オレンジカフェ"
+
+
+class Server:
+    def __init__(self, cwd):
+        self.cwd = cwd
+        self.lines: list[str] = []
+        env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--content", "content", "--out", "out",
+             "--port", "0", "--no-search"],
+            cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True, encoding="utf-8")
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        found = self.wait_for(lambda: re.search(r"http://127\.0\.0\.1:(\d+)/", self.output), "the server's URL")
+        self.url = found.group(0)
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, predicate, what: str):
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end:
+            result = predicate()
+            if result:
+                return result
+            if self.proc.poll() is not None:
+                self.reader.join(5)
+                pytest.fail(f"serve exited ({self.proc.returncode}) while waiting for {what}:\n{self.output}")
+            time.sleep(0.1)
+        pytest.fail(f"gave up waiting for {what}:\n{self.output}")
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=30) as r:
+                return r.status, r.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8")
+
+    def status(self) -> dict:
+        return json.loads(self.get("_kyodo/status")[1])
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.reader.join(5)
+        self.proc.stdout.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE, content)
+    for path in sorted((content / "cases").glob("*.md"))[6:]:   # a few cases keep every build quick
+        if path.stem != CASE:
+            path.unlink()
+    srv = Server(tmp_path)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def edit(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def title_of(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+
+
+def test_rebuilds_on_save_and_reloads(server, tmp_path):
+    status, html = server.get(f"cases/{CASE}/")
+    assert status == 200 and OLD_TITLE in title_of(html)
+    generation = server.status()["generation"]
+    # The reload script is added to responses only, never to the files the build writes.
+    assert f'<script src="/_kyodo/live.js" data-generation="{generation}" defer></script>' in html
+    assert "_kyodo" not in (tmp_path / "out" / "cases" / CASE / "index.html").read_text(encoding="utf-8")
+    assert "location.reload" in server.get("_kyodo/live.js")[1]
+
+    edit(tmp_path / "content" / "cases" / f"{CASE}.md", f"title: {OLD_TITLE}", "title: 改題したオレンジカフェ")
+    server.wait_for(lambda: "改題したオレンジカフェ" in title_of(server.get(f"cases/{CASE}/")[1]), "the new title")
+    status = server.status()
+    assert status["ok"] and status["generation"] > generation
+    assert "変更を見つけました: content/cases/dementia-cafe.md" in server.output
+
+    status, html = server.get("no/such/page/")
+    assert status == 404 and "ページが見つかりません" in html and "/_kyodo/live.js" in html
+
+
+def test_broken_case_keeps_the_last_good_site_and_reports(server, tmp_path, monkeypatch):
+    path = tmp_path / "content" / "cases" / f"{CASE}.md"
+    generation = server.status()["generation"]
+    edit(path, "fiscal_year: 2019", "fiscal_year: 令和元年度")
+    edit(path, f"title: {OLD_TITLE}", "title: 壊れた版のカフェ")
+    status = server.wait_for(lambda: (s := server.status())["problems"] and s, "the problem to be reported")
+
+    # The same lines as `check` prints (paths relative to the working folder, as for the server).
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ContentError) as caught:
+        validate(tmp_path / "content")
+    expected = [str(p) for p in caught.value.problems]
+    assert status["ok"] is False and status["problems"] == expected
+    assert expected[0].startswith("content/cases/dementia-cafe.md:") and "fiscal_year:" in expected[0]
+    server.wait_for(lambda: "前回のままです" in server.output, "the terminal message")
+    for line in expected:
+        assert line in server.output
+
+    # The last good site is still served.
+    code, html = server.get(f"cases/{CASE}/")
+    assert code == 200 and OLD_TITLE in title_of(html) and "壊れた版" not in html
+    assert server.get("")[0] == 200
+
+    # Fixed: rebuilt, reloaded, no more notice.
+    edit(path, "fiscal_year: 令和元年度", "fiscal_year: 2019")
+    server.wait_for(lambda: server.status()["ok"], "the fixed build")
+    assert server.status()["generation"] > generation
+    assert "壊れた版のカフェ" in title_of(server.get(f"cases/{CASE}/")[1])
+
+
+@pytest.mark.browser
+def test_browser_shows_the_notice_and_reloads(server, tmp_path, page):
+    path = tmp_path / "content" / "cases" / f"{CASE}.md"
+    page.goto(server.url + f"cases/{CASE}/")
+    edit(path, "status: 実施中", "status: 完了")
+    notice = page.locator("#kyodo-dev-notice")
+    notice.wait_for(timeout=DEADLINE * 1000)
+    text = notice.inner_text()
+    assert "サイトを更新できませんでした" in text
+    assert "content/cases/dementia-cafe.md:" in text and "「完了」は使えません" in text
+    assert notice.get_attribute("role") == "alert"
+    assert OLD_TITLE in page.title()
+
+    edit(path, "status: 完了", "status: 終了")
+    edit(path, f"title: {OLD_TITLE}", "title: 直したカフェ")
+    page.wait_for_function("document.title.includes('直したカフェ')", timeout=DEADLINE * 1000)
+    assert page.locator("#kyodo-dev-notice").count() == 0
