@@ -12,7 +12,9 @@ DESCRIPTION = """\
 コマンド:
   （なし）/ build   サイトを作る（content/ → site/）
   check            事例ファイルを検査するだけ（問題を 1 行ずつ表示）
-  serve            サイトを作り、http://127.0.0.1:8000 で表示する
+  serve            サイトを作り、http://127.0.0.1:8000 で表示する（保存すると作り直して再読み込み）
+  new              新しい事例ファイルを、質問に答えて作る
+  pdf              印刷用の冊子（A4 の PDF）を作る（site/booklet.pdf）
 """
 
 EPILOG = """\
@@ -22,9 +24,14 @@ EPILOG = """\
   python build.py --no-search             検索インデックスを省いて速く作る
   python build.py check                   事例ファイルを検査する
   python build.py serve --port 8080       作って http://127.0.0.1:8080 で表示する
+  python build.py new                     質問に答えて content/cases/ に事例ファイルを作る
+  python build.py pdf                     冊子 site/booklet.pdf を作る
+  python build.py pdf --year 2024         令和6年度の事例だけの冊子 site/booklet-2024.pdf を作る
+  python build.py pdf --filter domain=c   分類で絞った冊子を作る（分類=値のスラッグか名前）
+  python build.py --pdf                   サイトと冊子 booklet.pdf をまとめて作る
 """
 
-COMMANDS = ("build", "check", "serve")
+COMMANDS = ("build", "check", "serve", "new", "pdf")
 
 
 class Parser(argparse.ArgumentParser):
@@ -43,9 +50,21 @@ def _parser(command: str) -> Parser:
         p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
                        help="出力先のフォルダ（既定: site）")
         p.add_argument("--no-search", action="store_true", help="検索インデックスを作らない（確認用・計測用）")
+    if command == "build":
+        p.add_argument("--pdf", action="store_true", help="印刷用の冊子 booklet.pdf も作る（WeasyPrint を使います）")
+    if command == "pdf":
+        p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
+                       help="冊子の PDF を書き出すフォルダ（既定: site）")
+        p.add_argument("--year", action="append", default=[], metavar="年度",
+                       help="この年度の事例だけの冊子にする（2024・令和6 など。くり返し指定できます）")
+        p.add_argument("--filter", action="append", default=[], metavar="分類=値",
+                       help="分類で絞った冊子にする（例: domain=c。くり返し指定できます）")
     if command == "serve":
         p.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1）")
         p.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000）")
+    if command == "new":
+        from kyodo.commands import new
+        new.add_arguments(p)
     return p
 
 
@@ -57,11 +76,17 @@ def main(argv: list[str] | None = None) -> int:
         if command == "check":
             from kyodo.commands import check
             return check.run(args.content)
+        if command == "new":
+            from kyodo.commands import new
+            return new.run(args)
         if command == "serve":
             from kyodo.commands import serve
             return serve.run(args.content, args.out, args.host, args.port, not args.no_search)
+        if command == "pdf":
+            from kyodo.commands import pdf
+            return pdf.run(args.content, args.out, args.year, args.filter)
         from kyodo.commands import build
-        return build.run(args.content, args.out, not args.no_search)
+        return build.run(args.content, args.out, not args.no_search, with_pdf=args.pdf)
     except KeyboardInterrupt:
         print("\n中断しました", file=sys.stderr)
         return 130

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs on a Debian/Ubuntu machine:
 # Debian's chromium (driven by Playwright; never `playwright install`),
-# Japanese fonts, poppler-utils, the Python packages and axe-core.
+# Japanese fonts, poppler-utils, Pango for WeasyPrint, the Python packages and axe-core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,10 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+# The booklet (WeasyPrint): Pango and HarfBuzz's subsetter, and the Noto Serif CJK fonts it embeds.
+fc-list 2>/dev/null | grep -q "Noto Serif CJK" || need+=(fonts-noto-cjk)
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || need+=(libharfbuzz-subset0)
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install: ${need[*]}"
   $SUDO apt-get update -qq

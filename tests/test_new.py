@@ -113,6 +113,7 @@ def test_prompts_ask_again_until_the_answers_are_valid(content, tmp_path, capsys
         "4 5",                     # department: only one allowed
         "環境部",                   # by name
         "Kawabe_Seiso",            # bad slug
+        "7",                       # a number: most likely meant for the menu
         "kawabe-seiso",
     ]) + "\n"
     code, out, err = run_new(capsys, monkeypatch, ["--content", str(content)], answers)
@@ -125,7 +126,8 @@ def test_prompts_ask_again_until_the_answers_are_valid(content, tmp_path, capsys
     assert "領域 A（区が単独で行う事業）は協働に含めない" in out
     assert "担当部署は 1 つだけ選んでください" in out
     assert "ファイル名「Kawabe_Seiso」は使えません" in out
-    assert out.count("題名: ") == 2 and out.count("ファイル名（Enter だけなら") == 2
+    assert "数字だけのファイル名（7）では内容が分かりません" in out
+    assert out.count("題名: ") == 2 and out.count("ファイル名（Enter だけなら") == 3
     for label in ("協働の主体", "協働の形態", "協働の領域", "主な成果", "担当部署", "町会・自治会", "教育委員会事務局"):
         assert label in out                   # every facet and its terms are listed
     text = (content / "cases" / "kawabe-seiso.md").read_text(encoding="utf-8")

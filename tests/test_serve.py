@@ -87,13 +87,18 @@ class Server:
         self.proc.stdout.close()
 
 
-@pytest.fixture
-def server(tmp_path):
+def copy_content(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(SAMPLE, content)
     for path in sorted((content / "cases").glob("*.md"))[6:]:   # a few cases keep every build quick
         if path.stem != CASE:
             path.unlink()
+    return content
+
+
+@pytest.fixture
+def server(tmp_path):
+    copy_content(tmp_path)
     srv = Server(tmp_path)
     try:
         yield srv
@@ -122,8 +127,10 @@ def test_rebuilds_on_save_and_reloads(server, tmp_path):
 
     edit(tmp_path / "content" / "cases" / f"{CASE}.md", f"title: {OLD_TITLE}", "title: 改題したオレンジカフェ")
     server.wait_for(lambda: "改題したオレンジカフェ" in title_of(server.get(f"cases/{CASE}/")[1]), "the new title")
+    # The generation moves on once the build has finished (after the swap, the old tree is removed).
+    server.wait_for(lambda: server.status()["generation"] > generation, "the next generation")
     status = server.status()
-    assert status["ok"] and status["generation"] > generation
+    assert status["ok"] and status["site"]
     assert "変更を見つけました: content/cases/dementia-cafe.md" in server.output
 
     status, html = server.get("no/such/page/")
@@ -142,7 +149,7 @@ def test_broken_case_keeps_the_last_good_site_and_reports(server, tmp_path, monk
     with pytest.raises(ContentError) as caught:
         validate(tmp_path / "content")
     expected = [str(p) for p in caught.value.problems]
-    assert status["ok"] is False and status["problems"] == expected
+    assert status["ok"] is False and status["site"] is True and status["problems"] == expected
     assert expected[0].startswith("content/cases/dementia-cafe.md:") and "fiscal_year:" in expected[0]
     server.wait_for(lambda: "前回のままです" in server.output, "the terminal message")
     for line in expected:
@@ -156,8 +163,27 @@ def test_broken_case_keeps_the_last_good_site_and_reports(server, tmp_path, monk
     # Fixed: rebuilt, reloaded, no more notice.
     edit(path, "fiscal_year: 令和元年度", "fiscal_year: 2019")
     server.wait_for(lambda: server.status()["ok"], "the fixed build")
-    assert server.status()["generation"] > generation
+    server.wait_for(lambda: server.status()["generation"] > generation, "the next generation")
     assert "壊れた版のカフェ" in title_of(server.get(f"cases/{CASE}/")[1])
+
+
+def test_starts_with_a_broken_case_and_recovers(tmp_path):
+    path = copy_content(tmp_path) / "cases" / f"{CASE}.md"
+    edit(path, "fiscal_year: 2019", "fiscal_year: 2019年度")
+    srv = Server(tmp_path)
+    try:
+        assert "サイトは更新していません（まだ一度も作れていません）" in srv.output
+        status = srv.status()
+        assert status["ok"] is False and status["site"] is False and status["generation"] == 0
+        assert "fiscal_year" in status["problems"][0]
+        code, html = srv.get("")
+        assert code == 503 and "サイトをまだ作れていません" in html and 'data-generation="0"' in html
+        edit(path, "fiscal_year: 2019年度", "fiscal_year: 2019")
+        srv.wait_for(lambda: srv.status()["ok"], "the first good build")
+        code, html = srv.get(f"cases/{CASE}/")
+        assert code == 200 and OLD_TITLE in title_of(html)
+    finally:
+        srv.stop()
 
 
 @pytest.mark.browser

@@ -1,13 +1,37 @@
-"""``build.py serve``: build, then serve the output folder on localhost."""
+"""``build.py serve``: build, serve on localhost, rebuild on save, reload the browser.
+
+* ``content/``, ``templates/`` and ``assets/`` are polled (``os.scandir``
+  mtimes and sizes; no extra dependency) and the site is rebuilt when a file
+  changes;
+* a failed build prints the same lines as ``check`` and leaves the last good
+  site in place (the build itself is atomic), and the browser shows a notice;
+* the live-reload script is added to HTML *responses* by the development
+  handler only: the files in the output folder are exactly what ``build``
+  writes, so the script can never reach the published site.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
+import os
+import signal
 import sys
+import threading
+import traceback
 from pathlib import Path
 
+from kyodo import paths
 from kyodo.commands import build
+from kyodo.commands.check import report
+from kyodo.errors import ContentError, UsageError
+
+DEV_PREFIX = "/_kyodo/"
+LIVE_JS = DEV_PREFIX + "live.js"
+STATUS = DEV_PREFIX + "status"
+POLL_SECONDS = 0.5
+SKIP_DIRS = {".git", "__pycache__", "node_modules"}
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -24,15 +48,21 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+            self.send_body(404, self.html_body(page.read_bytes()), "text/html; charset=utf-8")
             return
         super().send_error(code, message, explain)
+
+    def html_body(self, data: bytes) -> bytes:
+        """Hook for HTML bodies served from the output folder (the dev handler adds its script)."""
+        return data
+
+    def send_body(self, code: int, body: bytes, content_type: str) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-cache")
@@ -48,21 +78,295 @@ def make_server(out_dir: Path, host: str, port: int) -> http.server.ThreadingHTT
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
+# -- development server ---------------------------------------------------------
+
+class DevState:
+    """What the browser polls: the site's generation and the current problems."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.generation = 0          # +1 after every successful build
+        self.problems: list[str] = []
+
+    def succeeded(self) -> None:
+        with self.lock:
+            self.generation += 1
+            self.problems = []
+
+    def failed(self, problems: list[str]) -> None:
+        with self.lock:
+            self.problems = list(problems)
+
+    def status(self) -> dict:
+        with self.lock:
+            return {"generation": self.generation, "ok": not self.problems, "problems": list(self.problems)}
+
+
+def has_site(out_dir: Path | str) -> bool:
+    return (Path(out_dir) / "index.html").is_file()
+
+
+class DevHandler(Handler):
+    """The static handler plus the reload script and its status endpoint."""
+
+    def do_GET(self):
+        route = self.path.split("?", 1)[0].split("#", 1)[0]
+        if route == LIVE_JS:
+            self.send_body(200, LIVE_SCRIPT.encode("utf-8"), "text/javascript; charset=utf-8")
+            return
+        if route == STATUS:
+            status = dict(self.server.kyodo_state.status(), site=has_site(self.directory))
+            body = json.dumps(status, ensure_ascii=False).encode("utf-8")
+            self.send_body(200, body, "application/json; charset=utf-8")
+            return
+        if not has_site(self.directory):
+            self.send_body(503, self.html_body(NO_SITE_PAGE.encode("utf-8")), "text/html; charset=utf-8")
+            return
+        page = self._html_file(route)
+        if page is not None:
+            try:
+                data = page.read_bytes()
+            except OSError:   # swapped out by a rebuild right now: let the static handler answer
+                data = None
+            if data is not None:
+                self.send_body(200, self.html_body(data), "text/html; charset=utf-8")
+                return
+        super().do_GET()
+
+    def _html_file(self, route: str) -> Path | None:
+        path = Path(self.translate_path(route))
+        if path.is_dir():
+            if not route.endswith("/"):
+                return None   # the static handler redirects to the folder's URL
+            path = path / "index.html"
+        return path if path.suffix == ".html" and path.is_file() else None
+
+    def html_body(self, data: bytes) -> bytes:
+        generation = self.server.kyodo_state.status()["generation"]
+        tag = f'<script src="{LIVE_JS}" data-generation="{generation}" defer></script>\n'.encode()
+        at = data.rfind(b"</body>")
+        return data[:at] + tag + data[at:] if at >= 0 else data + tag
+
+
+class Watcher:
+    """Polls the watched folders and rebuilds when a file changes."""
+
+    def __init__(self, content_dir: Path, out_dir: Path, with_search: bool, state: DevState):
+        self.content_dir = content_dir
+        self.out_dir = out_dir
+        self.with_search = with_search
+        self.state = state
+        self.roots = [Path(content_dir), paths.TEMPLATES, paths.ASSETS]
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="kyodo-watch", daemon=True)
+
+    def scan(self) -> dict[str, tuple[int, int]]:
+        found: dict[str, tuple[int, int]] = {}
+        stack = [str(r) for r in self.roots if r.is_dir()]
+        while stack:
+            folder = stack.pop()
+            try:
+                entries = os.scandir(folder)
+            except OSError:
+                continue
+            with entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            if entry.name not in SKIP_DIRS:
+                                stack.append(entry.path)
+                        else:
+                            st = entry.stat()
+                            found[entry.path] = (st.st_mtime_ns, st.st_size)
+                    except OSError:
+                        continue
+        return found
+
+    def build(self) -> bool:
+        """Build once; report in the terminal and in the state. True on success."""
+        try:
+            result = build.build(self.content_dir, self.out_dir, self.with_search)
+        except ContentError as exc:
+            report(exc.problems, sys.stdout)
+            kept = f"{self.out_dir} は前回のままです" if has_site(self.out_dir) else "まだ一度も作れていません"
+            print(f"サイトは更新していません（{kept}）。ファイルを直して保存すると、もう一度作ります。", flush=True)
+            self.state.failed([str(p) for p in exc.problems])
+            return False
+        except UsageError:
+            raise
+        except Exception as exc:  # a template being edited, for example: keep serving
+            text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            print(f"エラー: サイトを作れませんでした。\n{text}\n"
+                  f"サイトは更新していません（{self.out_dir} は前回のままです）。", flush=True)
+            self.state.failed([f"サイトを作れませんでした: {text}"])
+            return False
+        self.state.succeeded()
+        search_note = "" if self.with_search else "（検索インデックスは省略）"
+        print(f"{self.out_dir} に書き出しました: 事例 {result.cases} 件、{result.pages} ページ、"
+              f"{result.seconds:.1f} 秒{search_note}", flush=True)
+        return True
+
+    def _loop(self) -> None:
+        before = self.scan()
+        while not self.stop.wait(POLL_SECONDS):
+            now = self.scan()
+            if now == before:
+                continue
+            # Wait until the editor has finished writing (two scans agree).
+            while not self.stop.wait(POLL_SECONDS / 2):
+                settled = self.scan()
+                if settled == now:
+                    break
+                now = settled
+            if self.stop.is_set():
+                return
+            changed = sorted(p for p in set(before) | set(now) if before.get(p) != now.get(p))
+            before = now
+            shown = "、".join(os.path.relpath(p) for p in changed[:3]) + (" ほか" if len(changed) > 3 else "")
+            print(f"\n変更を見つけました: {shown}。作り直します…", flush=True)
+            try:
+                self.build()
+            except UsageError as exc:
+                print(f"エラー: {exc}", flush=True)
+                self.state.failed([str(exc)])
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=60)   # let a running build finish its clean-up
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run(content_dir: Path, out_dir: Path, host: str, port: int, with_search: bool = True) -> int:
-    code = build.run(content_dir, out_dir, with_search)
-    if code != 0:
-        return code
     try:
-        server = make_server(out_dir, host, port)
+        sys.stdout.reconfigure(line_buffering=True)
+    except (AttributeError, ValueError):
+        pass
+    state = DevState()
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), functools.partial(DevHandler, directory=str(out_dir)))
     except OSError as exc:
         print(f"エラー: {host}:{port} で待ち受けできません（{exc.strerror}）。--port で別の番号を指定してください",
               file=sys.stderr)
         return 1
-    print(f"http://{host}:{port}/ で公開中です（終了するには Ctrl+C）", flush=True)
+    server.kyodo_state = state
+    watcher = Watcher(content_dir, out_dir, with_search, state)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)   # stop cleanly when a test or a terminal ends us
     try:
+        print("サイトを作っています…", flush=True)
+        try:
+            watcher.build()
+        except UsageError as exc:
+            print(f"エラー: {exc}", file=sys.stderr)
+            return 1
+        watcher.start()
+        url_host = f"[{host}]" if ":" in host else host
+        print(f"\nhttp://{url_host}:{server.server_address[1]}/ で表示しています（終了するには Ctrl+C）。\n"
+              "content/・templates/・assets/ のファイルを保存すると、自動で作り直してブラウザを再読み込みします。",
+              flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
-        print("\n終了しました")
+        print("\n終了しました", flush=True)
     finally:
         server.server_close()
+        watcher.close()
     return 0
+
+
+NO_SITE_PAGE = """<!DOCTYPE html>
+<html lang="ja">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>サイトをまだ作れていません</title></head>
+<body>
+<main style="max-width:40rem;margin:2rem auto;padding:0 1rem;font-family:sans-serif;line-height:1.7">
+<h1>サイトをまだ作れていません</h1>
+<p>事例ファイルなどに問題があるため、サイトを作れませんでした。問題の一覧は、このページの上と、serve を動かしている端末に表示しています。</p>
+<p>ファイルを直して保存すると、自動で作り直してこのページを再読み込みします。</p>
+</main>
+</body>
+</html>
+"""
+
+# Served at /_kyodo/live.js, only by the development server.
+LIVE_SCRIPT = r"""/* kyodo serve: reload after a rebuild, show build problems. Development only. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var loaded = script ? script.getAttribute("data-generation") : null;
+  var shown = "";
+  var dismissed = "";
+  var box = null;
+
+  function hide() {
+    if (box) { box.remove(); box = null; }
+    shown = "";
+  }
+
+  function show(problems, hasSite) {
+    var key = problems.join("\n");
+    if (key === shown || key === dismissed) { return; }
+    hide();
+    shown = key;
+    box = document.createElement("div");
+    box.id = "kyodo-dev-notice";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:" + (hasSite ? "fixed" : "static") + ";top:0;left:0;right:0;z-index:2147483647;max-height:60vh;overflow:auto;" +
+      "margin:0;padding:1rem 1.25rem;background:#fff4f4;color:#1a1a1a;border-bottom:4px solid #c8102e;" +
+      "box-shadow:0 2px 8px rgba(0,0,0,.25);font:16px/1.7 sans-serif;text-align:left";
+    var title = document.createElement("p");
+    title.style.cssText = "margin:0 0 .5rem;font-weight:700;font-size:1.125rem";
+    title.textContent = "ファイルに問題があるため、サイトを" + (hasSite ? "更新" : "作成") + "できませんでした（" + problems.length + " 件）";
+    var note = document.createElement("p");
+    note.style.cssText = "margin:0 0 .5rem";
+    note.textContent = (hasSite ? "表示しているのは、前回うまく作れたときのサイトです。" : "サイトはまだ一度も作れていません。") +
+      "下の「ファイル:行: 項目: 内容」を見て直し、保存してください。自動で作り直して再読み込みします。";
+    var list = document.createElement("ul");
+    list.style.cssText = "margin:0 0 .5rem;padding-left:1.25rem";
+    problems.forEach(function (text) {
+      var item = document.createElement("li");
+      var code = document.createElement("code");
+      code.style.cssText = "white-space:pre-wrap;word-break:break-all;font-size:.9375rem";
+      code.textContent = text;
+      item.appendChild(code);
+      list.appendChild(item);
+    });
+    var foot = document.createElement("p");
+    foot.style.cssText = "margin:0;font-size:.875rem;color:#4d4d4d";
+    foot.textContent = "このお知らせは python build.py serve で表示しているときだけ出ます。公開サイトには出ません。";
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "閉じる";
+    close.style.cssText = "float:right;margin:0 0 .5rem 1rem;font:inherit;padding:.25rem .75rem;cursor:pointer";
+    close.addEventListener("click", function () { dismissed = key; hide(); });
+    box.appendChild(close);
+    box.appendChild(title);
+    box.appendChild(note);
+    box.appendChild(list);
+    box.appendChild(foot);
+    if (hasSite) { document.body.appendChild(box); } else { document.body.insertBefore(box, document.body.firstChild); }
+  }
+
+  function poll() {
+    fetch("/_kyodo/status", { cache: "no-store" })
+      .then(function (response) { return response.json(); })
+      .then(function (status) {
+        if (loaded !== null && String(status.generation) !== loaded) {
+          location.reload();
+          return;
+        }
+        if (status.ok) { hide(); dismissed = ""; } else { show(status.problems, status.site); }
+        setTimeout(poll, 1000);
+      })
+      .catch(function () { setTimeout(poll, 2000); });
+  }
+
+  poll();
+})();
+"""

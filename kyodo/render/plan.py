@@ -114,10 +114,12 @@ def plan(view: SiteView) -> list[Page]:
                           }))
 
     # Statistics, search, error page, machine-readable files.
-    pages.append(Page("stats/", "stats.html", "統計", "stats",
-                      "協働事例を分類ごとに集計した統計です。", [HOME], {}))
+    from kyodo.render.stats_pages import stats_pages   # here: stats_pages imports this module
+    pages += stats_pages(view)
     pages.append(Page("search/", "search.html", "事例を検索", "search",
                       "協働事例をキーワードと分類で検索します。", [HOME], {}))
+    from kyodo.booklet.page import booklet_pages  # the print page of the booklet (booklet/)
+    pages += booklet_pages(view)
     base_path = urlsplit(site.base_url).path or "/"
     pages.append(Page("404.html", "404.html", "ページが見つかりません", "404", "", [HOME], {},
                       in_sitemap=False, root_override=base_path))

@@ -11,7 +11,7 @@ from kyodo.model.taxonomy import Taxonomy
 from kyodo.validate.checker import Checker
 
 KNOWN = ("title", "organization", "base_url", "description", "intro", "licence", "contact",
-         "principles", "process_stages", "per_page", "newest", "stats")
+         "principles", "process_stages", "per_page", "newest", "stats", "booklet")
 ALIASES = {"license": "licence", "organisation": "organization", "url": "base_url"}
 
 
@@ -57,12 +57,16 @@ def build_site(doc: Document, taxonomy: Taxonomy | None, problems: Problems) -> 
     if not stats.get("crosstabs") and taxonomy:
         keys = list(taxonomy.facets)
         crosstabs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
+    from kyodo.booklet.config import parse_booklet  # the printed booklet's settings
+    booklet = parse_booklet(c, m, taxonomy)
     if not c.ok:
         return None
-    return Site(
+    site = Site(
         title=title, organization=organization, base_url=base_url,
         description=c.text(m, "description"), intro=c.text(m, "intro"),
         licence_name=c.text(licence, "name", ("licence",)), licence_url=c.text(licence, "url", ("licence",)),
         contact=c.text(m, "contact"), principles=list(c.text_list(m, "principles")),
         process_stages=stages, per_page=ints["per_page"], newest=ints["newest"], crosstabs=crosstabs,
     )
+    site.extra["booklet"] = booklet
+    return site

@@ -43,6 +43,11 @@ def tenths_text(t: int | None, empty: str = "—") -> str:
     return f"{sign}{t // 10}.{t % 10}"
 
 
+def percent_text(t: int | None) -> str:
+    """569 -> '56.9%'; None -> '—' (nothing to divide by)."""
+    return "—" if t is None else tenths_text(t) + "%"
+
+
 def share(part: int, whole: int) -> float | None:
     return tenths_value(share_tenths(part, whole))
 
@@ -134,7 +139,8 @@ class FacetCount:
 
     def bars(self) -> list[Bar]:
         total = self.assignments
-        return [Bar(tc.term.label, tc.cases, share_tenths(tc.cases, total), tc.term.slug)
+        return [Bar(f"{tc.term.label}（{tc.term.title}）" if tc.term.title else tc.term.label,
+                    tc.cases, share_tenths(tc.cases, total), tc.term.slug)
                 for tc in self.terms]
 
     def sum_of_shares(self) -> int | None:

@@ -1,0 +1,245 @@
+"""The booklet's structure, derived from the validated content.
+
+Cases are printed once each, in numbered order: grouped by the configured
+facet (a case with several terms of that facet is printed in the group of its
+first term and listed on the other groups' title pages), catalogue order
+within a group. Figures come from :func:`kyodo.views.counts.count`, run over
+exactly the cases in the booklet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from kyodo.booklet.config import BookletConfig
+from kyodo.booklet.selection import Selection
+from kyodo.errors import ContentError, Problems
+from kyodo.markdown.render import Markdown, Rendered
+from kyodo.model.case import Case
+from kyodo.model.guideline import Chapter
+from kyodo.model.taxonomy import Facet, Term
+from kyodo.text.wareki import fiscal_year_short
+from kyodo.views.counts import Stats, count
+from kyodo.views.model import SiteView
+
+BOOKLET_ROOT = "../"      # the print page lives one folder down: booklet/
+
+
+class BookletMarkdown(Markdown):
+    """The site's markdown, for one long page: no heading ids (they would
+    repeat from case to case) and footnote ids prefixed per document."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.md.disable("anchor")
+
+    def render(self, text: str, root: str = "", doc_id: str = "") -> Rendered:
+        env: dict = {"docId": doc_id} if doc_id else {}
+        tokens = self.md.parse(text, env)
+        out = Rendered("")
+        self._transform(tokens, root, out)
+        from markupsafe import Markup
+        out.html = Markup(self.md.renderer.render(tokens, self.md.options, env))
+        return out
+
+
+@dataclass
+class Entry:
+    """One case as printed: its number, anchor and body."""
+    number: int
+    case: Case
+    body: Rendered
+
+    @property
+    def anchor(self) -> str:
+        return f"case-{self.case.slug}"
+
+
+@dataclass
+class Group:
+    term: Term | None
+    label: str                     # heading, e.g. 協働の領域 B
+    running: str                   # running header text
+    entries: list[Entry]
+    also: list[Entry] = field(default_factory=list)   # carry the term, printed in another group
+
+    @property
+    def anchor(self) -> str:
+        return f"group-{self.term.slug}" if self.term else "group-all"
+
+    @property
+    def toc_label(self) -> str:
+        """The heading with the term's longer name, e.g. 協働の領域 B　区が主導し…"""
+        return f"{self.label}　{self.term.title}" if self.term and self.term.title else self.label
+
+
+@dataclass
+class IndexTerm:
+    term: Term
+    entries: list[Entry]
+
+
+@dataclass
+class IndexFacet:
+    facet: Facet
+    terms: list[IndexTerm]
+
+
+@dataclass
+class GuidePart:
+    chapter: Chapter
+    body: Rendered
+
+    @property
+    def anchor(self) -> str:
+        return f"guide-{self.chapter.slug}"
+
+
+@dataclass
+class Booklet:
+    config: BookletConfig
+    title: str
+    edition: str                   # '' for the whole catalogue, else 令和6年度版 …
+    organization: str
+    years_label: str               # fiscal years covered
+    issued: dt.date | None
+    intro_title: str
+    intro_html: str
+    guide: list[GuidePart]
+    group_facet: Facet | None
+    groups: list[Group]
+    entries: list[Entry]
+    stats: Stats
+    index: list[IndexFacet]
+    file_name: str
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title} {self.edition}" if self.edition else self.title
+
+    @property
+    def issued_label(self) -> str:
+        return date_label(self.issued) if self.issued else ""
+
+
+# First day of each era (a calendar date, unlike fiscal years which follow 1 April).
+ERA_STARTS = ((dt.date(2019, 5, 1), "令和"), (dt.date(1989, 1, 8), "平成"), (dt.date(1926, 12, 25), "昭和"))
+
+
+def date_label(day: dt.date) -> str:
+    """2025-03-31 -> '令和7年3月31日（2025年3月31日）'; 2019-05-01 -> '令和元年5月1日（…）'."""
+    western = f"{day.year}年{day.month}月{day.day}日"
+    for start, name in ERA_STARTS:
+        if day >= start:
+            n = day.year - start.year + 1
+            return f"{name}{'元' if n == 1 else n}年{day.month}月{day.day}日（{western}）"
+    return western
+
+
+def years_label(stats: Stats) -> str:
+    years = [y for y, _ in stats.years]
+    if not years:
+        return ""
+    first, last = min(years), max(years)
+    if first == last:
+        return f"{fiscal_year_short(first)}（{first}年度）"
+    return f"{fiscal_year_short(first)}〜{fiscal_year_short(last)}（{first}〜{last}年度）"
+
+
+def _problem(cfg: BookletConfig, key: str, field_name: str, message: str) -> ContentError:
+    problems = Problems()
+    problems.add(cfg.source, cfg.lines.get(key, 1), field_name, message)
+    return ContentError(problems.sorted())
+
+
+def build_booklet(view: SiteView, selection: Selection | None = None) -> Booklet:
+    """The booklet for ``view`` (all published cases, or the selection's subset)."""
+    site, tax = view.site, view.taxonomy
+    cfg: BookletConfig = site.extra.get("booklet") or BookletConfig()
+    selection = selection or Selection()
+    cases = [c for c in view.cases if selection.keeps(c)]
+    stats = count(cases, tax, site.crosstabs)
+
+    def resolve_term(facet_key: str, value: str):
+        facet = tax.facets.get(facet_key)
+        term = facet.resolve(value) if facet else None
+        if term is None:
+            return None
+        return term.url, term.label, stats.term_count(term)
+
+    md = BookletMarkdown(view.content.root / "images", resolve_term)
+    chapters = {ch.slug: ch for ch in view.content.chapters}
+
+    guide = []
+    for i, slug in enumerate(cfg.guideline):
+        if slug not in chapters:
+            raise _problem(cfg, f"guideline/{i}", f"booklet.guideline[{i + 1}]",
+                           f"協働指針の章「{slug}」がありません（guideline/ にある章: {'、'.join(chapters) or 'なし'}）")
+        guide.append(GuidePart(chapters[slug], md.render(chapters[slug].body, BOOKLET_ROOT, slug)))
+
+    intro_title, intro_html = "はじめに", ""
+    if cfg.intro_chapter:
+        chapter = chapters.get(cfg.intro_chapter)
+        if chapter is None:
+            raise _problem(cfg, "intro_chapter", "booklet.intro_chapter",
+                           f"協働指針の章「{cfg.intro_chapter}」がありません（guideline/ にある章: {'、'.join(chapters) or 'なし'}）")
+        intro_title, intro_html = chapter.title, md.render(chapter.body, BOOKLET_ROOT, "intro").html
+    elif cfg.intro or site.intro:
+        intro_html = md.render(cfg.intro or site.intro, BOOKLET_ROOT, "intro").html
+
+    # Groups in taxonomy order; each case in the group of its first term.
+    group_facet = tax[cfg.group_by] if cfg.group_by and cfg.group_by in tax else None
+    buckets: dict[Term | None, list[Case]] = {}
+    if group_facet is not None:
+        for term in group_facet.terms:
+            buckets[term] = []
+        for case in cases:
+            first = case.terms.get(group_facet.key, ())
+            buckets.setdefault(first[0] if first else None, []).append(case)
+    else:
+        buckets[None] = list(cases)
+
+    entries: list[Entry] = []
+    by_slug: dict[str, Entry] = {}
+    groups: list[Group] = []
+    for term, members in buckets.items():
+        if not members:
+            continue
+        printed = []
+        for case in members:
+            entry = Entry(len(entries) + 1, case, md.render(case.body, BOOKLET_ROOT, case.slug))
+            entries.append(entry)
+            by_slug[case.slug] = entry
+            printed.append(entry)
+        if term is not None and group_facet is not None:
+            label = f"{group_facet.label} {term.label}"
+            groups.append(Group(term, label, f"{group_facet.label}：{term.label}", printed))
+        else:
+            groups.append(Group(None, "事例", "事例", printed))
+    if group_facet is not None:
+        for group in groups:
+            group.also = [by_slug[c.slug] for c in cases
+                          if group.term in c.terms.get(group_facet.key, ()) and by_slug[c.slug] not in group.entries]
+            group.also.sort(key=lambda e: e.number)
+
+    index = []
+    for key in cfg.index_facets(tax):
+        if key not in tax:
+            continue
+        facet = tax[key]
+        terms = []
+        for term in facet.terms:
+            hits = sorted((by_slug[c.slug] for c in cases if term in c.terms.get(key, ())), key=lambda e: e.number)
+            if hits:
+                terms.append(IndexTerm(term, hits))
+        if terms:
+            index.append(IndexFacet(facet, terms))
+
+    issued = cfg.issued or max((c.date for c in cases), default=None)
+    return Booklet(
+        config=cfg, title=cfg.title or site.title, edition=selection.edition(tax),
+        organization=site.organization, years_label=years_label(stats), issued=issued,
+        intro_title=intro_title, intro_html=intro_html, guide=guide, group_facet=group_facet,
+        groups=groups, entries=entries, stats=stats, index=index, file_name=selection.file_name(),
+    )

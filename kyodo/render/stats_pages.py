@@ -1,0 +1,160 @@
+"""The statistics pages, their per-year copies and the embed pages.
+
+    stats/                         overview (every facet, crosstab and the years)
+    stats/<facet>/                 one facet
+    stats/<row>-<col>/             one crosstab (facet keys never contain '-')
+    stats/year/                    trends by fiscal year
+    stats/year/<year>/…            the same pages for one fiscal year
+    embed/stats/<name>/            one chart and table, for the ward's website
+
+All numbers come from ``view.stats`` (kyodo/views/counts.py); the tables'
+CSV/JSON files come from kyodo/views/downloads.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kyodo.render.plan import HOME, Crumb, Page
+from kyodo.text.wareki import fiscal_year_label, fiscal_year_short
+from kyodo.views.counts import Stats, percent_text, tenths_text
+from kyodo.views.downloads import (crosstab_table, facet_table, scope_prefix, size_text, table_files,
+                                   trend_table, years_table)
+from kyodo.views.model import SiteView
+
+STATS = Crumb("統計", "stats/")
+
+# Formatting helpers the statistics templates call (same integers as CSV/JSON).
+HELPERS = {"tenths": tenths_text, "pct": percent_text}
+
+
+@dataclass
+class Download:
+    name: str
+    title: str
+    csv_url: str
+    csv_size: str
+    json_url: str
+    json_size: str
+
+
+@dataclass
+class Embed:
+    name: str
+    title: str            # the iframe's title attribute
+    url: str              # absolute URL of the embed page
+    height: int           # a sensible starting height in px
+    page_url: str         # the stats page it belongs to (site path)
+
+
+# Rough pixel heights of the embed page parts, for the iframe's starting height.
+_EMBED_CHROME = 230
+
+
+_CHART_SCALE = 1.15     # charts are drawn up to 1.2x on wide screens
+
+
+def _height_bars(n: int) -> int:
+    return _EMBED_CHROME + round(_CHART_SCALE * (16 + n * 56))
+
+
+def _height_stack(rows: int, cols: int) -> int:
+    return _EMBED_CHROME + round(_CHART_SCALE * (40 + rows * (64 + 20 * ((cols + 2) // 3))))
+
+
+def _height_years() -> int:
+    return _EMBED_CHROME + 200
+
+
+def _downloads(view: SiteView, files: dict[str, bytes], tables) -> dict[str, Download]:
+    out = {}
+    for t in tables:
+        out[t.name] = Download(t.name, t.title, t.csv_path, size_text(len(files[t.csv_path])),
+                               t.json_path, size_text(len(files[t.json_path])))
+    return out
+
+
+def stats_pages(view: SiteView) -> list[Page]:
+    files = table_files(view)
+    stats = view.stats
+    pages: list[Page] = []
+    embeds: list[tuple[Embed, dict]] = []
+    pages += _scope(view, stats, None, files, embeds)
+
+    # Trends by fiscal year.
+    tables = [years_table(stats)] + [trend_table(stats, k) for k in stats.trends]
+    dl = _downloads(view, files, tables)
+    url = "stats/year/"
+    emb = {"years": _embed(view, "years", "年度別の事例数", _height_years(), url)}
+    for k, tr in stats.trends.items():
+        emb[f"trend-{k}"] = _embed(view, f"trend-{k}", f"年度別・{tr.facet.label}別の事例数",
+                                   _height_stack(len(tr.years), len(tr.facet.terms)), url)
+    pages.append(Page(url, "stats/years.html", "年度別の統計", "stats_years",
+                      "協働事例の件数の年度ごとの推移と、分類ごとの推移です。", [HOME, STATS],
+                      dict(HELPERS, s=stats, year=None, base="stats/", dl=dl, embeds=emb)))
+    embeds += [(emb["years"], {"kind": "years", "s": stats, "year": None, "dl": dl["years"]})]
+    embeds += [(emb[f"trend-{k}"], {"kind": "trend", "key": k, "s": stats, "year": None, "dl": dl[f"trend-{k}"]})
+               for k in stats.trends]
+
+    for y, s in stats.by_year.items():
+        pages += _scope(view, s, y, files, embeds)
+
+    for e, ctx in embeds:
+        pages.append(Page(f"embed/stats/{e.name}/", "embed/stats.html", e.title, "embed",
+                          f"{view.site.title}の統計「{e.title}」の埋め込み用ページです。", [],
+                          dict(HELPERS, **ctx, embed=e, back=view.site.absolute(e.page_url)), in_sitemap=False))
+    return pages
+
+
+def _embed(view: SiteView, name: str, title: str, height: int, page_url: str) -> Embed:
+    return Embed(name, title, view.site.absolute(f"embed/stats/{name}/"), height, page_url)
+
+
+def _scope(view: SiteView, s: Stats, year: int | None, files: dict[str, bytes],
+           embeds: list[tuple[Embed, dict]]) -> list[Page]:
+    """The overview, facet and crosstab pages for all years (None) or one fiscal year."""
+    base = "stats/" if year is None else f"stats/year/{year}/"
+    prefix = scope_prefix(year)
+    where = "" if year is None else f"（{fiscal_year_short(year)}）"
+    tables = [facet_table(s, k, year) for k in s.facets] + [crosstab_table(s, k, year) for k in s.crosstabs]
+    dl = _downloads(view, files, tables)
+    common = dict(HELPERS, s=s, year=year, base=base, dl=dl)
+    pages: list[Page] = []
+
+    emb: dict[str, Embed] = {}
+    for k, fc in s.facets.items():
+        name = f"{prefix}facet-{k}"
+        emb[name] = _embed(view, name, f"{fc.facet.label}別の事例数{where}", _height_bars(len(fc.terms)),
+                           f"{base}{k}/")
+        embeds.append((emb[name], {"kind": "facet", "key": k, "s": s, "year": year, "dl": dl[name]}))
+    for k, tab in s.crosstabs.items():
+        name = f"{prefix}cross-{tab.slug}"
+        emb[name] = _embed(view, name, f"{tab.rows.label}×{tab.cols.label}の事例数{where}",
+                           _height_stack(len(tab.rows.terms) + 1, len(tab.cols.terms)), f"{base}{tab.slug}/")
+        embeds.append((emb[name], {"kind": "cross", "key": k, "s": s, "year": year, "dl": dl[name]}))
+
+    if year is None:
+        overview = Page(base, "stats/overview.html", "統計", "stats",
+                        "協働事例を分類ごとに集計した統計です。", [HOME],
+                        dict(common, embeds=emb, cases_csv_size=size_text(len(files["data/cases.csv"]))))
+        crumbs = [HOME, STATS]
+    else:
+        label = fiscal_year_label(year)
+        overview = Page(base, "stats/overview.html", f"{label}の統計", "stats",
+                        f"{label}の協働事例を分類ごとに集計した統計です。", [HOME, STATS, Crumb("年度別の統計", "stats/year/")],
+                        dict(common, embeds=emb))
+        crumbs = [HOME, STATS, Crumb("年度別の統計", "stats/year/"), Crumb(f"{fiscal_year_short(year)}の統計", base)]
+    pages.append(overview)
+
+    for k, fc in s.facets.items():
+        name = f"{prefix}facet-{k}"
+        pages.append(Page(f"{base}{k}/", "stats/facet.html", f"{fc.facet.label}の統計{where}", "stats_facet",
+                          f"協働事例を{fc.facet.label}ごとに集計した件数と割合です。{where}", crumbs,
+                          dict(common, key=k, embed=emb[name])))
+    for k, tab in s.crosstabs.items():
+        name = f"{prefix}cross-{tab.slug}"
+        pages.append(Page(f"{base}{tab.slug}/", "stats/crosstab.html",
+                          f"{tab.rows.label}×{tab.cols.label}の統計{where}", "stats_crosstab",
+                          f"{tab.rows.label}ごとに、{tab.cols.label}の割合をまとめたクロス集計です。{where}", crumbs,
+                          dict(common, key=k, embed=emb[name])))
+    return pages

@@ -1,0 +1,161 @@
+"""Accessibility gate: axe-core (WCAG 2.0/2.1/2.2 A and AA) on every page type,
+and the WCAG 1.4.12 text-spacing override must not clip text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import describe, run_axe
+
+pytestmark = pytest.mark.browser
+
+READY = "() => document.getElementById('search-results').getAttribute('aria-busy') === 'false'"
+
+
+def _first_dir(folder: Path) -> str | None:
+    dirs = sorted(p.name for p in folder.iterdir() if (p / "index.html").is_file()) if folder.is_dir() else []
+    return dirs[0] if dirs else None
+
+
+def _one_per_shape(site: Path, folder: str) -> list[str]:
+    """One built page for each kind of page under ``folder`` (digits ignored): embed/stats/2024-facet-x/ ~ …"""
+    root = site / folder
+    if not root.is_dir():
+        return []
+    picked: dict[str, str] = {}
+    for page in sorted(root.rglob("index.html")):
+        rel = page.parent.relative_to(site).as_posix() + "/"
+        shape = re.sub(r"\d+", "#", rel)
+        shape = re.sub(r"(facet|cross)-[a-z-]+", r"\1", shape)
+        picked.setdefault(shape, rel)
+    return list(picked.values())
+
+
+def page_types(site: Path) -> list[tuple[str, str]]:
+    """(name, path) for every page type of the built site."""
+    cases = json.loads((site / "data" / "cases.json").read_text(encoding="utf-8"))["cases"]
+    stats = json.loads((site / "data" / "stats.json").read_text(encoding="utf-8"))
+    facet = next(iter(stats["facets"]))
+    term = next(t["slug"] for t in stats["facets"][facet]["terms"] if t["cases"])
+    year = stats["years"][-1]["year"]
+    pages = [
+        ("front", ""),
+        ("case", f"cases/{cases[0]['slug']}/"),
+        ("case list", "cases/"),
+        ("term", f"{facet}/{term}/"),
+        ("facet overview", f"{facet}/"),
+        ("year overview", "year/"),
+        ("year", f"year/{year}/"),
+        ("guideline index", "guideline/"),
+        ("statistics", "stats/"),
+        ("search", "search/"),
+        ("search with results", "search/?q=%E7%94%BA%E4%BC%9A"),
+        ("search with filters", f"search/?q=%E5%8C%BA&{facet}={term}&year={year}"),
+        ("search without results", "search/?q=%E5%AD%98%E5%9C%A8%E3%81%97%E3%81%AA%E3%81%84%E8%A8%80%E8%91%89"),
+        ("404", "404.html"),
+    ]
+    chapter = _first_dir(site / "guideline")
+    if chapter:
+        pages.append(("chapter", f"guideline/{chapter}/"))
+    stats_pages = [p for p in _one_per_shape(site, "stats") if p != "stats/"]
+    pages += [(f"statistics {p}", p) for p in stats_pages[:3]]
+    pages += [(f"embed {p}", p) for p in _one_per_shape(site, "embed")]
+    return pages
+
+
+def _open(page, site_url: str, path: str) -> None:
+    page.goto(site_url + path)
+    if path.startswith("search/"):
+        page.wait_for_function(READY)
+
+
+@pytest.fixture(scope="module")
+def pages(sample_site):
+    return page_types(sample_site)
+
+
+def test_every_page_type_is_covered(pages):
+    names = {n.split(" ")[0] for n, _ in pages}
+    for kind in ("front", "case", "term", "facet", "year", "guideline", "statistics", "search", "404", "chapter"):
+        assert kind in names
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_axe_finds_no_violations(browser, site_url, axe_source, pages, width):
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        report = []
+        for name, path in pages:
+            _open(page, site_url, path)
+            violations = run_axe(page, axe_source)
+            if violations:
+                report.append(f"--- {name} ({path}) at {width}px\n{describe(violations)}")
+        assert not report, "\n".join(report)
+    finally:
+        context.close()
+
+
+def test_axe_on_the_search_page_after_interaction(page, site_url, axe_source):
+    """Results rendered by the script, a filter ticked, more results shown, sort changed."""
+    _open(page, site_url, "search/")
+    page.fill("#q", "区")
+    page.wait_for_function("() => document.getElementById('search-status').textContent.includes('「区」')")
+    page.check("#search-filters input[type=checkbox] >> nth=0")
+    page.wait_for_function("() => location.search.includes('&')")
+    page.select_option("#search-sort", "newest")
+    page.wait_for_function("() => location.search.includes('sort=newest')")
+    violations = run_axe(page, axe_source)
+    assert not violations, describe(violations)
+
+
+# WCAG 1.4.12: line height 1.5, paragraph spacing 2em, letter 0.12em, word 0.16em.
+TEXT_SPACING = """
+* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+
+CLIPPED = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const s = getComputedStyle(el);
+    if (s.display === 'none' || s.visibility === 'hidden' || el.closest('[hidden], .visually-hidden, .skip-link')) continue;
+    if (!el.textContent.trim() || el.getClientRects().length === 0) continue;
+    const clipsX = /hidden|clip/.test(s.overflowX), clipsY = /hidden|clip/.test(s.overflowY);
+    const ellipsis = s.textOverflow === 'ellipsis' && el.scrollWidth > el.clientWidth + 1;
+    const lineClamp = s.webkitLineClamp && s.webkitLineClamp !== 'none';
+    if ((clipsX && el.scrollWidth > el.clientWidth + 1) || (clipsY && el.scrollHeight > el.clientHeight + 1)
+        || ellipsis || lineClamp) {
+      out.push(`${el.tagName.toLowerCase()}.${el.className} ${el.scrollWidth}x${el.scrollHeight} in ${el.clientWidth}x${el.clientHeight}: ${el.textContent.trim().slice(0, 40)}`);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_text_spacing_does_not_clip_text(browser, site_url, pages, width):
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        report = []
+        for name, path in pages:
+            _open(page, site_url, path)
+            page.add_style_tag(content=TEXT_SPACING)
+            clipped = page.evaluate(CLIPPED)
+            if clipped:
+                report.append(f"--- {name} ({path}) at {width}px\n    " + "\n    ".join(clipped[:8]))
+        assert not report, "\n".join(report)
+    finally:
+        context.close()
+
+
+def test_the_clipping_check_can_fail(page, site_url):
+    """The check above finds text cut off by a fixed-height box."""
+    _open(page, site_url, "")
+    page.add_style_tag(content="h1 { height: 0.5em; overflow: hidden; }" + TEXT_SPACING)
+    assert any(c.startswith("h1") for c in page.evaluate(CLIPPED))
