@@ -185,6 +185,7 @@
 
   panel.hidden = false;
   tools.hidden = false;
+  document.getElementById("search-main").hidden = false;
   loadCases().catch(function () {});
   loadPagefind().catch(function () {});
 

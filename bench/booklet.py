@@ -11,6 +11,7 @@ temporary folder.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,7 @@ from kyodo.booklet.model import build_booklet  # noqa: E402
 from kyodo.booklet.typeset import typeset  # noqa: E402
 from kyodo.commands.check import validate  # noqa: E402
 
-GEN = Path("/work/shared/corpus/gen_corpus.py")
+GEN = Path(os.environ.get("KYODO_CORPUS_GEN", "/work/shared/corpus/gen_corpus.py"))
 
 
 def measure(label: str, content: Path) -> None:

@@ -416,7 +416,8 @@ def test_without_javascript_the_page_says_so(browser, site_url):
         page = context.new_page()
         page.goto(site_url + "search/?q=%E7%94%BA%E4%BC%9A")
         assert "JavaScript が必要です" in page.inner_text("main")
-        assert not page.is_visible("#search-filters-panel")
+        for hidden in ("#search-filters-panel", "#search-tools", "#search-sort", "#search-results", "#h-results"):
+            assert not page.is_visible(hidden), hidden
         hrefs = page.eval_on_selector_all(".browse-links a", "els => els.map(a => a.getAttribute('href'))")
         assert "../partner/" in hrefs and "../year/" in hrefs
     finally:
