@@ -258,3 +258,12 @@ def test_check_command_lines_and_exit_codes(tmp_path):
 def test_shipped_content_is_valid():
     proc = run_cli("check")
     assert proc.returncode == 0, proc.stdout
+
+
+def test_settings_naming_missing_chapters_fail_check_not_only_build(tmp_path):
+    site = ("title: t\norganization: o\nbase_url: https://example.jp/\n"
+            "booklet:\n  guideline: [about, nothere]\n  intro_chapter: gone\n")
+    chapter = "---\ntitle: 協働とは\norder: 1\n---\n\n本文\n"
+    problems = problems_for(tmp_path, {"a.md": case_text()}, site=site, guideline={"about.md": chapter})
+    assert [(p.line, p.field) for p in problems] == [(5, "booklet.guideline[2]"), (6, "booklet.intro_chapter")]
+    assert all(p.path.endswith("site.yml") and "guideline/ にある章: about" in p.message for p in problems)

@@ -1,4 +1,3 @@
-import datetime as dt
 import random
 from pathlib import Path
 

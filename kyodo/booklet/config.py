@@ -79,3 +79,13 @@ def parse_booklet(c: Checker, meta: dict, taxonomy: Taxonomy | None) -> BookletC
         issued = None
     cfg.issued = issued
     return cfg
+
+
+def chapter_problems(cfg: BookletConfig, chapters: list[str]) -> list[tuple[int, str, str]]:
+    """(line, field, message) for each chapter the booklet names that does not exist."""
+    have = "、".join(chapters) or "なし"
+    wanted = [(f"guideline/{i}", f"booklet.guideline[{i + 1}]", slug) for i, slug in enumerate(cfg.guideline)]
+    if cfg.intro_chapter:
+        wanted.append(("intro_chapter", "booklet.intro_chapter", cfg.intro_chapter))
+    return [(cfg.lines.get(key, 1), name, f"協働指針の章「{slug}」がありません（guideline/ にある章: {have}）")
+            for key, name, slug in wanted if slug not in chapters]

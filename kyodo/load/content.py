@@ -11,6 +11,7 @@ from kyodo.model.case import Case
 from kyodo.model.content import Content
 from kyodo.validate.case import CaseValidator
 from kyodo.validate.guideline import build_chapter
+from kyodo.validate.references import check_references
 from kyodo.validate.site import build_site
 from kyodo.validate.taxonomy import build_taxonomy
 
@@ -18,9 +19,10 @@ from kyodo.validate.taxonomy import build_taxonomy
 def display_path(path: Path) -> str:
     """Paths in messages: relative to the working folder when possible."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(Path(path).resolve()) if rel.startswith("..") else rel
 
 
 def discover(folder: Path, problems: Problems) -> list[Path]:
@@ -98,6 +100,7 @@ def load_content(root: Path) -> Content:
         if chapter:
             chapters.append(chapter)
 
+    check_references(site, chapters, problems)
     if problems:
         raise ContentError(problems.sorted())
     cases.sort(key=case_order)
