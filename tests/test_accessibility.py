@@ -61,6 +61,8 @@ def page_types(site: Path) -> list[tuple[str, str]]:
     chapter = _first_dir(site / "guideline")
     if chapter:
         pages.append(("chapter", f"guideline/{chapter}/"))
+    if (site / "booklet" / "index.html").is_file():
+        pages.append(("booklet print page", "booklet/"))
     stats_pages = [p for p in _one_per_shape(site, "stats") if p != "stats/"]
     pages += [(f"statistics {p}", p) for p in stats_pages[:3]]
     pages += [(f"embed {p}", p) for p in _one_per_shape(site, "embed")]

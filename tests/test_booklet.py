@@ -321,9 +321,8 @@ def test_booklet_settings_are_checked_against_the_taxonomy(tmp_path):
 def test_unknown_guideline_chapter_names_the_line(tmp_path):
     content = make_content(tmp_path / "c", {"a.md": case_text()},
                            site=SITE.format(booklet="  guideline: [missing]"))
-    view = validate(content)
     with pytest.raises(ContentError) as exc:
-        build_booklet(view)
+        validate(content)  # found by `check`, before any page or PDF is made
     [problem] = exc.value.problems
     assert problem.line == 5 and problem.field == "booklet.guideline[1]"
     assert "協働指針の章「missing」がありません" in problem.message

@@ -20,7 +20,7 @@ from kyodo.model.guideline import Chapter
 from kyodo.model.taxonomy import Facet, Term
 from kyodo.text.wareki import fiscal_year_short
 from kyodo.views.counts import Stats, count
-from kyodo.views.model import SiteView
+from kyodo.views.model import SiteView, term_resolver
 
 BOOKLET_ROOT = "../"      # the print page lives one folder down: booklet/
 
@@ -154,14 +154,7 @@ def build_booklet(view: SiteView, selection: Selection | None = None) -> Booklet
     cases = [c for c in view.cases if selection.keeps(c)]
     stats = count(cases, tax, site.crosstabs)
 
-    def resolve_term(facet_key: str, value: str):
-        facet = tax.facets.get(facet_key)
-        term = facet.resolve(value) if facet else None
-        if term is None:
-            return None
-        return term.url, term.label, stats.term_count(term)
-
-    md = BookletMarkdown(view.content.root / "images", resolve_term)
+    md = BookletMarkdown(view.content.root / "images", term_resolver(tax, stats))
     chapters = {ch.slug: ch for ch in view.content.chapters}
 
     guide = []

@@ -8,7 +8,7 @@ from kyodo.errors import ContentError, Problems
 from kyodo.load.content import display_path
 from kyodo.markdown.render import Markdown, Rendered
 from kyodo.model.content import Content
-from kyodo.model.taxonomy import Term
+from kyodo.model.taxonomy import Taxonomy, Term
 from kyodo.parallel import pmap
 from kyodo.views.counts import Stats, count
 from kyodo.views.indexes import Indexes, build_indexes
@@ -42,19 +42,23 @@ class SiteView:
         return self.content.cases
 
 
+def term_resolver(taxonomy: Taxonomy, stats: Stats):
+    """For ``[[facet:term]]`` in markdown: (url, label, case count) or None."""
+    def resolve(facet_key: str, value: str):
+        facet = taxonomy.facets.get(facet_key)
+        term = facet.resolve(value) if facet else None
+        if term is None:
+            return None
+        return term.url, term.label, stats.term_count(term)
+    return resolve
+
+
 def prepare(content: Content) -> SiteView:
     """Render markdown and derive the views; raise ContentError on problems."""
     stats = count(content.cases, content.taxonomy, content.site.crosstabs)
     tax = content.taxonomy
 
-    def resolve_term(facet_key: str, value: str):
-        facet = tax.facets.get(facet_key)
-        term = facet.resolve(value) if facet else None
-        if term is None:
-            return None
-        return term.url, term.label, stats.term_count(term)
-
-    md = Markdown(content.root / "images", resolve_term)
+    md = Markdown(content.root / "images", term_resolver(tax, stats))
     problems = Problems()
     images: set[str] = set()
 
