@@ -8,14 +8,17 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
+# Capture the lists first: with pipefail, `fc-list | grep -q` can fail on SIGPIPE.
+fonts=$(fc-list 2>/dev/null || true)
+libs=$(ldconfig -p 2>/dev/null || true)
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
-# The booklet (WeasyPrint): Pango and HarfBuzz's subsetter, and the Noto Serif CJK fonts it embeds.
-fc-list 2>/dev/null | grep -q "Noto Serif CJK" || need+=(fonts-noto-cjk)
-ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so.0" || need+=(libharfbuzz-subset0)
+# Japanese fonts for pages and screenshots; the booklet (WeasyPrint) embeds Noto Sans/Serif CJK.
+if ! grep -q "Noto Sans CJK" <<<"$fonts" || ! grep -q "Noto Serif CJK" <<<"$fonts"; then need+=(fonts-noto-cjk); fi
+# WeasyPrint needs Pango and HarfBuzz's subsetter.
+grep -q "libpangoft2-1.0.so.0" <<<"$libs" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+grep -q "libharfbuzz-subset.so.0" <<<"$libs" || need+=(libharfbuzz-subset0)
 if [ ${#need[@]} -gt 0 ]; then
   echo "apt-get install: ${need[*]}"
   $SUDO apt-get update -qq

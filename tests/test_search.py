@@ -15,14 +15,12 @@ import random
 import re
 import unicodedata
 from html.parser import HTMLParser
-from itertools import combinations
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from kyodo.search import ngram
-from tests.factory import SAMPLE
 
 # ---- ground truth (independent of kyodo.search) ------------------------------
 
