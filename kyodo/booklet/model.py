@@ -18,29 +18,12 @@ from kyodo.markdown.render import Markdown, Rendered
 from kyodo.model.case import Case
 from kyodo.model.guideline import Chapter
 from kyodo.model.taxonomy import Facet, Term
+from kyodo.parallel import pmap
 from kyodo.text.wareki import fiscal_year_short
 from kyodo.views.counts import Stats, count
 from kyodo.views.model import SiteView, term_resolver
 
 BOOKLET_ROOT = "../"      # the print page lives one folder down: booklet/
-
-
-class BookletMarkdown(Markdown):
-    """The site's markdown, for one long page: no heading ids (they would
-    repeat from case to case) and footnote ids prefixed per document."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.md.disable("anchor")
-
-    def render(self, text: str, root: str = "", doc_id: str = "") -> Rendered:
-        env: dict = {"docId": doc_id} if doc_id else {}
-        tokens = self.md.parse(text, env)
-        out = Rendered("")
-        self._transform(tokens, root, out)
-        from markupsafe import Markup
-        out.html = Markup(self.md.renderer.render(tokens, self.md.options, env))
-        return out
 
 
 @dataclass
@@ -154,7 +137,8 @@ def build_booklet(view: SiteView, selection: Selection | None = None) -> Booklet
     cases = [c for c in view.cases if selection.keeps(c)]
     stats = count(cases, tax, site.crosstabs)
 
-    md = BookletMarkdown(view.content.root / "images", term_resolver(tax, stats))
+    # One long page: no heading ids (they would repeat), footnote ids per case.
+    md = Markdown(view.content.root / "images", term_resolver(tax, stats), heading_ids=False)
     chapters = {ch.slug: ch for ch in view.content.chapters}
 
     guide = []
@@ -181,6 +165,8 @@ def build_booklet(view: SiteView, selection: Selection | None = None) -> Booklet
     else:
         buckets[None] = list(cases)
 
+    rendered = pmap(lambda i: md.render(cases[i].body, BOOKLET_ROOT, cases[i].slug), len(cases))
+    bodies = {case.slug: body for case, body in zip(cases, rendered)}
     entries: list[Entry] = []
     by_slug: dict[str, Entry] = {}
     groups: list[Group] = []
@@ -189,7 +175,7 @@ def build_booklet(view: SiteView, selection: Selection | None = None) -> Booklet
             continue
         printed = []
         for case in members:
-            entry = Entry(len(entries) + 1, case, md.render(case.body, BOOKLET_ROOT, case.slug))
+            entry = Entry(len(entries) + 1, case, bodies[case.slug])
             entries.append(entry)
             by_slug[case.slug] = entry
             printed.append(entry)

@@ -80,20 +80,27 @@ class Markdown:
     """One configured parser, reused for every document (compiled once)."""
 
     def __init__(self, images_dir: Path,
-                 resolve_term: Callable[[str, str], tuple[str, str, int] | None] | None = None):
-        """``resolve_term(facet, value)`` -> (url path, label, count) or None."""
+                 resolve_term: Callable[[str, str], tuple[str, str, int] | None] | None = None,
+                 heading_ids: bool = True):
+        """``resolve_term(facet, value)`` -> (url path, label, count) or None.
+
+        ``heading_ids=False`` for documents printed many to a page (the
+        booklet), where ids would repeat from one document to the next.
+        """
         self.images_dir = images_dir
         self.resolve_term = resolve_term
         md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         md.enable(["table", "strikethrough"])
         md.use(footnote_plugin)
-        md.use(anchors_plugin, min_level=2, max_level=3)
+        if heading_ids:
+            md.use(anchors_plugin, min_level=2, max_level=3)
         md.inline.ruler.before("link", "term_ref", _term_ref_rule)
         md.validateLink = is_safe_link
         self.md = md
 
-    def render(self, text: str, root: str = "") -> Rendered:
-        env: dict = {}
+    def render(self, text: str, root: str = "", doc_id: str = "") -> Rendered:
+        """``doc_id`` prefixes footnote ids when several documents share a page."""
+        env: dict = {"docId": doc_id} if doc_id else {}
         tokens = self.md.parse(text, env)
         out = Rendered("")
         self._transform(tokens, root, out)
