@@ -223,12 +223,9 @@ def test_crash_while_writing_leaves_previous_output_untouched(tmp_path, monkeypa
 def test_two_builds_are_byte_identical(tmp_path):
     build(SAMPLE, tmp_path / "one", with_search=True)
     build(SAMPLE, tmp_path / "two", with_search=True)
-    # Pagefind's filter and meta indexes are not yet stable between runs
-    # (upstream Pagefind/pagefind#638); every file kyodo writes must be.
-    one, two = tree_digest(tmp_path / "one", "pagefind/"), tree_digest(tmp_path / "two", "pagefind/")
+    one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
+    assert any(p.startswith("pagefind/") for p in one)   # the search index is compared too
     assert one == two and len(one) > 100
-    fragments = lambda d: sorted(p.name for p in (d / "pagefind" / "fragment").iterdir())
-    assert fragments(tmp_path / "one") == fragments(tmp_path / "two")
 
 
 def test_refuses_to_overwrite_a_folder_it_did_not_write(tmp_path):

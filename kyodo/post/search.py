@@ -40,8 +40,7 @@ def index(site_dir: Path, view) -> None:
     site_dir = Path(site_dir).resolve()
     records = [record(case, rank, view.case_html[case.slug].html) for rank, case in enumerate(view.cases)]
     template = make_env(paths.TEMPLATES).get_template("search_record.html")
-    facets = list(view.taxonomy)
-    pages = [(r.url, template.render(record=r, facets=facets)) for r in records]
+    pages = [(r.url, template.render(record=r)) for r in records]
     out = site_dir / "pagefind"
     if pages:
         _run_pagefind(pages, out)
