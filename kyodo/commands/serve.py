@@ -26,6 +26,7 @@ from kyodo import paths
 from kyodo.commands import build
 from kyodo.commands.check import report
 from kyodo.errors import ContentError, UsageError
+from kyodo.load.content import display_path
 
 DEV_PREFIX = "/_kyodo/"
 LIVE_JS = DEV_PREFIX + "live.js"
@@ -222,7 +223,7 @@ class Watcher:
                 return
             changed = sorted(p for p in set(before) | set(now) if before.get(p) != now.get(p))
             before = now
-            shown = "、".join(os.path.relpath(p) for p in changed[:3]) + (" ほか" if len(changed) > 3 else "")
+            shown = "、".join(display_path(p) for p in changed[:3]) + (" ほか" if len(changed) > 3 else "")
             print(f"\n変更を見つけました: {shown}。作り直します…", flush=True)
             try:
                 self.build()
