@@ -13,6 +13,7 @@ catalogue order, so the page never loads Pagefind's per-result fragments.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import subprocess
 import sys
@@ -32,11 +33,9 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefi
 
 def index(site_dir: Path, view) -> None:
     """Index every case of ``view`` into ``site_dir/pagefind`` and write ``search/cases.json``."""
-    try:
-        import pagefind  # noqa: F401  (the pip package that ships the binary)
-    except ImportError as exc:
+    if importlib.util.find_spec("pagefind") is None:  # the pip package that ships the binary
         raise UsageError("検索インデックスを作る pagefind が入っていません。"
-                         "pip install 'pagefind[extended]' を実行するか、--no-search を付けてください") from exc
+                         "pip install 'pagefind[extended]' を実行するか、--no-search を付けてください")
     site_dir = Path(site_dir).resolve()
     records = [record(case, rank, view.case_html[case.slug].html) for rank, case in enumerate(view.cases)]
     template = make_env(paths.TEMPLATES).get_template("search_record.html")
