@@ -27,6 +27,7 @@ from kyodo.commands import build
 from kyodo.commands.check import report
 from kyodo.errors import ContentError, UsageError
 from kyodo.load.content import display_path
+from kyodo.render.env import make_env
 
 DEV_PREFIX = "/_kyodo/"
 LIVE_JS = DEV_PREFIX + "live.js"
@@ -107,13 +108,24 @@ def has_site(out_dir: Path | str) -> bool:
     return (Path(out_dir) / "index.html").is_file()
 
 
+def dev_page(name: str, **context) -> bytes:
+    """A development-only template from templates/dev/ (re-read when edited)."""
+    global _dev_env
+    if _dev_env is None:
+        _dev_env = make_env(paths.TEMPLATES)
+    return _dev_env.get_template(f"dev/{name}").render(**context).encode("utf-8")
+
+
+_dev_env = None
+
+
 class DevHandler(Handler):
     """The static handler plus the reload script and its status endpoint."""
 
     def do_GET(self):
         route = self.path.split("?", 1)[0].split("#", 1)[0]
         if route == LIVE_JS:
-            self.send_body(200, LIVE_SCRIPT.encode("utf-8"), "text/javascript; charset=utf-8")
+            self.send_body(200, (paths.TEMPLATES / "dev" / "live.js").read_bytes(), "text/javascript; charset=utf-8")
             return
         if route == STATUS:
             status = dict(self.server.kyodo_state.status(), site=has_site(self.directory))
@@ -121,7 +133,7 @@ class DevHandler(Handler):
             self.send_body(200, body, "application/json; charset=utf-8")
             return
         if not has_site(self.directory):
-            self.send_body(503, self.html_body(NO_SITE_PAGE.encode("utf-8")), "text/html; charset=utf-8")
+            self.send_body(503, self.html_body(dev_page("no_site.html")), "text/html; charset=utf-8")
             return
         page = self._html_file(route)
         if page is not None:
@@ -144,7 +156,7 @@ class DevHandler(Handler):
 
     def html_body(self, data: bytes) -> bytes:
         generation = self.server.kyodo_state.status()["generation"]
-        tag = f'<script src="{LIVE_JS}" data-generation="{generation}" defer></script>\n'.encode()
+        tag = dev_page("live_tag.html", src=LIVE_JS, generation=generation)
         at = data.rfind(b"</body>")
         return data[:at] + tag + data[at:] if at >= 0 else data + tag
 
@@ -279,95 +291,3 @@ def run(content_dir: Path, out_dir: Path, host: str, port: int, with_search: boo
         server.server_close()
         watcher.close()
     return 0
-
-
-NO_SITE_PAGE = """<!DOCTYPE html>
-<html lang="ja">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>サイトをまだ作れていません</title></head>
-<body>
-<main style="max-width:40rem;margin:2rem auto;padding:0 1rem;font-family:sans-serif;line-height:1.7">
-<h1>サイトをまだ作れていません</h1>
-<p>事例ファイルなどに問題があるため、サイトを作れませんでした。問題の一覧は、このページの上と、serve を動かしている端末に表示しています。</p>
-<p>ファイルを直して保存すると、自動で作り直してこのページを再読み込みします。</p>
-</main>
-</body>
-</html>
-"""
-
-# Served at /_kyodo/live.js, only by the development server.
-LIVE_SCRIPT = r"""/* kyodo serve: reload after a rebuild, show build problems. Development only. */
-(function () {
-  "use strict";
-  var script = document.currentScript;
-  var loaded = script ? script.getAttribute("data-generation") : null;
-  var shown = "";
-  var dismissed = "";
-  var box = null;
-
-  function hide() {
-    if (box) { box.remove(); box = null; }
-    shown = "";
-  }
-
-  function show(problems, hasSite) {
-    var key = problems.join("\n");
-    if (key === shown || key === dismissed) { return; }
-    hide();
-    shown = key;
-    box = document.createElement("div");
-    box.id = "kyodo-dev-notice";
-    box.setAttribute("role", "alert");
-    box.style.cssText = "position:" + (hasSite ? "fixed" : "static") + ";top:0;left:0;right:0;z-index:2147483647;max-height:60vh;overflow:auto;" +
-      "margin:0;padding:1rem 1.25rem;background:#fff4f4;color:#1a1a1a;border-bottom:4px solid #c8102e;" +
-      "box-shadow:0 2px 8px rgba(0,0,0,.25);font:16px/1.7 sans-serif;text-align:left";
-    var title = document.createElement("p");
-    title.style.cssText = "margin:0 0 .5rem;font-weight:700;font-size:1.125rem";
-    title.textContent = "ファイルに問題があるため、サイトを" + (hasSite ? "更新" : "作成") + "できませんでした（" + problems.length + " 件）";
-    var note = document.createElement("p");
-    note.style.cssText = "margin:0 0 .5rem";
-    note.textContent = (hasSite ? "表示しているのは、前回うまく作れたときのサイトです。" : "サイトはまだ一度も作れていません。") +
-      "下の「ファイル:行: 項目: 内容」を見て直し、保存してください。自動で作り直して再読み込みします。";
-    var list = document.createElement("ul");
-    list.style.cssText = "margin:0 0 .5rem;padding-left:1.25rem";
-    problems.forEach(function (text) {
-      var item = document.createElement("li");
-      var code = document.createElement("code");
-      code.style.cssText = "white-space:pre-wrap;word-break:break-all;font-size:.9375rem";
-      code.textContent = text;
-      item.appendChild(code);
-      list.appendChild(item);
-    });
-    var foot = document.createElement("p");
-    foot.style.cssText = "margin:0;font-size:.875rem;color:#4d4d4d";
-    foot.textContent = "このお知らせは python build.py serve で表示しているときだけ出ます。公開サイトには出ません。";
-    var close = document.createElement("button");
-    close.type = "button";
-    close.textContent = "閉じる";
-    close.style.cssText = "float:right;margin:0 0 .5rem 1rem;font:inherit;padding:.25rem .75rem;cursor:pointer";
-    close.addEventListener("click", function () { dismissed = key; hide(); });
-    box.appendChild(close);
-    box.appendChild(title);
-    box.appendChild(note);
-    box.appendChild(list);
-    box.appendChild(foot);
-    if (hasSite) { document.body.appendChild(box); } else { document.body.insertBefore(box, document.body.firstChild); }
-  }
-
-  function poll() {
-    fetch("/_kyodo/status", { cache: "no-store" })
-      .then(function (response) { return response.json(); })
-      .then(function (status) {
-        if (loaded !== null && String(status.generation) !== loaded) {
-          location.reload();
-          return;
-        }
-        if (status.ok) { hide(); dismissed = ""; } else { show(status.problems, status.site); }
-        setTimeout(poll, 1000);
-      })
-      .catch(function () { setTimeout(poll, 2000); });
-  }
-
-  poll();
-})();
-"""
