@@ -26,6 +26,7 @@ from kyodo.validate.case import (CONTACT_FIELDS, FIRST_YEAR, INDICATOR_FIELDS, O
                                  CaseValidator, last_year, slug_problem)
 from kyodo.validate.site import build_site
 from kyodo.validate.taxonomy import build_taxonomy
+from kyodo.validate.terms import resolve as resolve_term
 
 # The body outline: (heading, what to write). The guidance is a markdown link
 # reference definition ("[//]: # (…)"), which renders to nothing, so a line the
@@ -116,14 +117,9 @@ def parse_terms(raw: str, facet: Facet):
                 return None, f"「{token}」という番号はありません。1 から {count} までの番号で選んでください"
             term = facet.terms[n - 1]
         else:
-            term = facet.resolve(token)
+            term, why = resolve_term(facet, token)
             if term is None:
-                rejected = facet.rejection(token)
-                if rejected:
-                    return None, rejected.message
-                near = facet.suggest(token)
-                hint = f"「{near.label}」のことですか。" if near else ""
-                return None, f"「{token}」は{facet.label}の値にありません。{hint}番号で選んでください"
+                return None, why if facet.rejection(token) else why + "番号で選んでください"
         if term not in found:
             found.append(term)
     if not facet.multiple and len(found) > 1:
@@ -276,14 +272,9 @@ def _flag_terms(value: str, facet: Facet):
     names = [v.strip() for v in re.split(r"[,、，]", value) if v.strip()]
     found: list[Term] = []
     for name in names:
-        term = facet.resolve(name)
+        term, why = resolve_term(facet, name)
         if term is None:
-            rejected = facet.rejection(name)
-            if rejected:
-                return None, rejected.message
-            near = facet.suggest(name)
-            hint = f"「{near.label}」のことですか。" if near else ""
-            return None, f"「{name}」は{facet.label}の値にありません。{hint}"
+            return None, why
         if term not in found:
             found.append(term)
     if not found:

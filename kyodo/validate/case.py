@@ -16,6 +16,7 @@ from kyodo.text.normalize import fold
 from kyodo.text.suggest import closest
 from kyodo.text.wareki import parse_wareki
 from kyodo.validate.checker import Checker, type_name
+from kyodo.validate.terms import resolve as resolve_term
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 REQUIRED = ("title", "summary", "fiscal_year")
@@ -130,15 +131,10 @@ class CaseValidator:
             if isinstance(item, bool) or not isinstance(item, (str, int, float)):
                 c.error(where, f"値は文字で書いてください（いまは{type_name(item)}です）。使える値: {facet.allowed()}")
                 continue
-            term = facet.resolve(str(item))
+            term, why = resolve_term(facet, str(item))
             if term is None:
-                rejected = facet.rejection(str(item))
-                if rejected:
-                    c.error(where, f"{rejected.message}（使える値: {facet.allowed()}）")
-                    continue
-                near = facet.suggest(str(item))
-                hint = f"「{near.label}」のことですか。" if near else ""
-                c.error(where, f"「{item}」は{facet.label}の値にありません。{hint}使える値: {facet.allowed()}")
+                rejected = facet.rejection(str(item)) is not None
+                c.error(where, f"{why}（使える値: {facet.allowed()}）" if rejected else f"{why}使える値: {facet.allowed()}")
                 continue
             if term not in found:
                 found.append(term)
