@@ -2,14 +2,16 @@
 
 Uses forked worker processes so that workers share the already-built model
 without pickling it. Results keep the input order, so output stays
-byte-identical to a sequential run. Small jobs, or platforms without fork,
-run in this process.
+byte-identical to a sequential run. Small jobs, platforms without fork, and
+processes that run other threads (forking those can deadlock, e.g. the
+development server) work in this process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 
 MIN_ITEMS = 400          # below this, starting processes costs more than it saves
@@ -33,7 +35,8 @@ def pmap(func: Callable[[int], object], count: int) -> list:
     """``[func(i) for i in range(count)]``, in parallel when it pays off."""
     global _job
     n = workers()
-    if count < MIN_ITEMS or n < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if (count < MIN_ITEMS or n < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
         return [func(i) for i in range(count)]
     size = max(50, count // (n * 8))
     chunks = [(s, min(s + size, count)) for s in range(0, count, size)]
