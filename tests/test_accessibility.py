@@ -75,6 +75,22 @@ def _open(page, site_url: str, path: str) -> None:
         page.wait_for_function(READY)
 
 
+def each_page(browser, site_url: str, pages, width: int, check) -> list[str]:
+    """Open every page at ``width`` and collect what ``check(page)`` reports."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        report = []
+        for name, path in pages:
+            _open(page, site_url, path)
+            found = check(page)
+            if found:
+                report.append(f"--- {name} ({path}) at {width}px\n    {found}")
+        return report
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def pages(sample_site):
     return page_types(sample_site)
@@ -88,18 +104,11 @@ def test_every_page_type_is_covered(pages):
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_axe_finds_no_violations(browser, site_url, axe_source, pages, width):
-    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
-    try:
-        page = context.new_page()
-        report = []
-        for name, path in pages:
-            _open(page, site_url, path)
-            violations = run_axe(page, axe_source)
-            if violations:
-                report.append(f"--- {name} ({path}) at {width}px\n{describe(violations)}")
-        assert not report, "\n".join(report)
-    finally:
-        context.close()
+    def check(page):
+        violations = run_axe(page, axe_source)
+        return describe(violations) if violations else ""
+    report = each_page(browser, site_url, pages, width, check)
+    assert not report, "\n".join(report)
 
 
 def test_axe_on_the_search_page_after_interaction(page, site_url, axe_source):
@@ -141,19 +150,11 @@ CLIPPED = """() => {
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_text_spacing_does_not_clip_text(browser, site_url, pages, width):
-    context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
-    try:
-        page = context.new_page()
-        report = []
-        for name, path in pages:
-            _open(page, site_url, path)
-            page.add_style_tag(content=TEXT_SPACING)
-            clipped = page.evaluate(CLIPPED)
-            if clipped:
-                report.append(f"--- {name} ({path}) at {width}px\n    " + "\n    ".join(clipped[:8]))
-        assert not report, "\n".join(report)
-    finally:
-        context.close()
+    def check(page):
+        page.add_style_tag(content=TEXT_SPACING)
+        return "\n    ".join(page.evaluate(CLIPPED)[:8])
+    report = each_page(browser, site_url, pages, width, check)
+    assert not report, "\n".join(report)
 
 
 def test_the_clipping_check_can_fail(page, site_url):

@@ -75,11 +75,6 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-def make_server(out_dir: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(Handler, directory=str(out_dir))
-    return http.server.ThreadingHTTPServer((host, port), handler)
-
-
 # -- development server ---------------------------------------------------------
 
 class DevState:

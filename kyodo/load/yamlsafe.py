@@ -21,8 +21,6 @@ ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq",
 MAX_NODES = 20000
 MAX_DEPTH = 40
 
-Path_ = tuple  # a path into the data: ("indicators", 0, "value")
-
 
 @dataclass
 class YamlIssue:
@@ -34,7 +32,7 @@ class YamlIssue:
 @dataclass
 class Loaded:
     data: object
-    lines: dict = field(default_factory=dict)  # Path_ -> 1-based line
+    lines: dict = field(default_factory=dict)  # path into the data, e.g. ("indicators", 0, "value") -> 1-based line
     issues: list[YamlIssue] = field(default_factory=list)
 
     def line(self, *path, default: int | None = None) -> int | None:

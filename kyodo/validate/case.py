@@ -26,6 +26,8 @@ STATUSES = ("実施中", "終了", "休止")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 INDICATOR_FIELDS = ("name", "value", "unit", "target", "note")
 CONTACT_FIELDS = ("section", "phone", "email", "url")
+LINK_FIELDS = ("title", "url")
+IMAGE_FIELDS = ("src", "alt", "caption")   # src and alt are required
 LINK_SCHEMES = ("http://", "https://")
 FIRST_YEAR = 1989
 
@@ -261,7 +263,7 @@ class CaseValidator:
             if not isinstance(item, dict):
                 c.error(where, "title（リンクの名前）と url を書いてください")
                 continue
-            c.unknown_keys(item, ("title", "url"), where)
+            c.unknown_keys(item, LINK_FIELDS, where)
             title = c.text(item, "title", where, required=True)
             url = c.text(item, "url", where, required=True)
             if url and not url.startswith(LINK_SCHEMES):
@@ -281,7 +283,7 @@ class CaseValidator:
         raw = c.mapping(m, "image")
         if raw is None:
             return None
-        c.unknown_keys(raw, ("src", "alt", "caption"), ("image",))
+        c.unknown_keys(raw, IMAGE_FIELDS, ("image",))
         src = c.text(raw, "src", ("image",), required=True)
         alt = c.text(raw, "alt", ("image",), required=True)
         if not src:

@@ -240,9 +240,6 @@ class Stats:
         fc = self.facets.get(term.facet)
         return next((t.cases for t in fc.terms if t.term == term), 0) if fc else 0
 
-    def crosstab(self, slug: str) -> Crosstab | None:
-        return next((t for t in self.crosstabs.values() if t.slug == slug), None)
-
     def year_bars(self) -> list[Bar]:
         """Cases per fiscal year over the whole span (a year with none is 0)."""
         from kyodo.text.wareki import fiscal_year_short

@@ -14,8 +14,8 @@ import re
 
 from kyodo.model.site import Site
 from kyodo.model.taxonomy import Facet, Taxonomy
-from kyodo.validate.case import (CONTACT_FIELDS, FIRST_YEAR, IMAGE_TYPES, INDICATOR_FIELDS,
-                                 LINK_SCHEMES, OPTIONAL, REQUIRED, STATUSES, last_year)
+from kyodo.validate.case import (CONTACT_FIELDS, FIRST_YEAR, IMAGE_FIELDS, IMAGE_TYPES, INDICATOR_FIELDS,
+                                 LINK_FIELDS, LINK_SCHEMES, OPTIONAL, REQUIRED, STATUSES, last_year)
 from kyodo.views.data import dumps
 from kyodo.views.model import SiteView
 
@@ -23,8 +23,6 @@ SCHEMA_PATH = "schema/case.schema.json"
 DRAFT = "http://json-schema.org/draft-07/schema#"   # what YAML language servers support best
 
 # The link and image sub-fields are checked inline in validate/case.py.
-LINK_FIELDS = ("title", "url")
-IMAGE_FIELDS = ("src", "alt", "caption")
 
 NOT_BLANK = r"\S"
 TEXT = {"type": ["string", "number"], "pattern": NOT_BLANK}   # check accepts numbers as text
@@ -64,6 +62,12 @@ def _optional(site: Site) -> dict[str, dict]:
     stage_labels = "、".join(s.label for s in site.process_stages)
     principles = list(site.principles)
     image_pattern = r"\.(" + "|".join(_any_case(t.lstrip(".")) for t in IMAGE_TYPES) + r")$"
+    image_fields = {
+        "src": {"type": "string", "pattern": image_pattern,
+                "description": f"content/images/ の中のファイル名（{'、'.join(IMAGE_TYPES)}）"},
+        "alt": dict(TEXT, description="画像の内容を説明する文章"),
+        "caption": dict(TEXT, description="画像の下に表示する説明（任意）"),
+    }
     return {
         "organizations": _text_list("協働した団体の名称（文字列のリスト）。例: [NPO法人 あおばキッズネット, 青葉川三丁目町会]"),
         "period": dict(TEXT, description="実施期間。例: 2024年4月〜2025年3月"),
@@ -113,12 +117,8 @@ def _optional(site: Site) -> dict[str, dict]:
         "image": {
             "type": "object",
             "description": "画像。src は content/images/ の中のファイル名、alt は画像の内容を説明する文章（どちらも必須）",
-            "properties": {
-                "src": {"type": "string", "pattern": image_pattern,
-                        "description": f"content/images/ の中のファイル名（{'、'.join(IMAGE_TYPES)}）"},
-                "alt": dict(TEXT, description="画像の内容を説明する文章"),
-                "caption": dict(TEXT, description="画像の下に表示する説明（任意）"),
-            },
+            # KeyError here means the validator gained an image field the schema lacks.
+            "properties": {f: image_fields[f] for f in IMAGE_FIELDS},
             "required": ["src", "alt"],
             "additionalProperties": False,
         },
