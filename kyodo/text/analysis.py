@@ -1,0 +1,135 @@
+"""Japanese word analysis: one module for search and for ふりがな.
+
+SudachiPy with the core dictionary splits text into words and gives, for
+each word, its reading (converted to hiragana), its normalised form (the key
+that makes 子ども, 子供 and こども the same word) and its dictionary form.
+
+A ward's own list of readings (``content/readings.yml``: word → reading)
+comes first: those words are never split by the dictionary, and their reading
+and normalised form are the ward's. The dictionary is loaded once per
+process, on first use; forked workers inherit it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_KATA_START, _KATA_END = 0x30A1, 0x30F6   # ァ … ヶ
+_HIRA_OFFSET = 0x60
+
+KANJI_RE = re.compile(r"[\u3005\u3006\u3007\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0003134f]")
+KANA_RE = re.compile(r"^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc\u30fd\u30fe]+$")
+
+
+def to_hiragana(text: str) -> str:
+    """Katakana → hiragana (ヴ → ゔ); everything else unchanged."""
+    return "".join(chr(ord(c) - _HIRA_OFFSET) if _KATA_START <= ord(c) <= _KATA_END else c for c in text)
+
+
+def to_katakana(text: str) -> str:
+    return "".join(chr(ord(c) + _HIRA_OFFSET) if _KATA_START <= ord(c) + _HIRA_OFFSET <= _KATA_END
+                   and "\u3041" <= c <= "\u3096" else c for c in text)
+
+
+def has_kanji(text: str) -> bool:
+    return KANJI_RE.search(text) is not None
+
+
+def is_kana(text: str) -> bool:
+    """True for a non-empty string of hiragana/katakana (and ー)."""
+    return bool(KANA_RE.match(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a text, with its offsets in that text."""
+
+    surface: str
+    reading: str       # hiragana; "" when the dictionary has none (symbols, latin, digits)
+    normalized: str    # Sudachi's normalised form: the variant key
+    lemma: str         # dictionary form (見守り → 見守る)
+    pos: str           # coarse part of speech (名詞, 動詞, 補助記号…)
+    begin: int
+    end: int
+    from_list: bool = False   # True when the reading came from the ward's list
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    from sudachipy import Dictionary, SplitMode  # imported lazily: the dictionary is large
+    return Dictionary(dict="core").create(SplitMode.C)
+
+
+class Analyser:
+    """Splits text into :class:`Word` s, the ward's own readings first."""
+
+    def __init__(self, readings: dict[str, str] | None = None):
+        self.readings = {unicodedata.normalize("NFKC", k): to_hiragana(v)
+                         for k, v in (readings or {}).items() if k}
+        words = sorted(self.readings, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, words))) if words else None
+
+    def words(self, text: str) -> list[Word]:
+        """Every word of ``text`` in order; offsets index ``text`` itself."""
+        out: list[Word] = []
+        if not text:
+            return out
+        pos = 0
+        if self._pattern is not None:
+            for m in self._pattern.finditer(text):
+                out.extend(self._dictionary(text, pos, m.start()))
+                reading = self.readings[m.group()]
+                out.append(Word(m.group(), reading, m.group(), m.group(), "名詞",
+                                m.start(), m.end(), True))
+                pos = m.end()
+        out.extend(self._dictionary(text, pos, len(text)))
+        return out
+
+    @staticmethod
+    def _dictionary(text: str, start: int, end: int) -> list[Word]:
+        if start >= end:
+            return []
+        chunk = text[start:end]
+        out = []
+        # Sudachi refuses inputs over ~49 KB: feed it by paragraph.
+        for part in _pieces(chunk):
+            base = start + part[0]
+            for m in _tokenizer().tokenize(part[1]):
+                surface = m.surface()
+                if not surface:
+                    continue
+                reading = m.reading_form()
+                pos = m.part_of_speech()[0]
+                if pos in ("補助記号", "空白") or reading == surface and not is_kana(surface):
+                    reading = ""
+                out.append(Word(surface, to_hiragana(reading), m.normalized_form(),
+                                m.dictionary_form(), pos, base + m.begin(), base + m.end()))
+        return out
+
+
+def _pieces(text: str, limit: int = 8000):
+    """Split at line ends (or hard, past ``limit``) into (offset, piece)."""
+    offset = 0
+    while offset < len(text):
+        if len(text) - offset <= limit:
+            yield offset, text[offset:]
+            return
+        cut = text.rfind("\n", offset, offset + limit)
+        if cut <= offset:
+            for sep in ("。", "、", " "):
+                cut = text.rfind(sep, offset, offset + limit)
+                if cut > offset:
+                    break
+            else:
+                cut = offset + limit - 1
+        yield offset, text[offset:cut + 1]
+        offset = cut + 1
+
+
+@lru_cache(maxsize=8)
+def analyser(readings: tuple[tuple[str, str], ...] = ()) -> Analyser:
+    """A shared analyser for one set of ward readings."""
+    return Analyser(dict(readings))
