@@ -44,7 +44,10 @@ def write_site(view: SiteView, staging: Staging, with_search: bool = True) -> in
         if src.is_file():
             staging.copy(src, "assets/" + src.relative_to(paths.ASSETS).as_posix())
     for rel in view.images:
-        staging.copy(view.content.root / "images" / rel, "images/" + rel)
+        src = view.content.root / "images" / rel
+        if not paths.inside(src, view.content.root):   # validated already; never publish a link's target
+            raise UsageError(f"画像 {rel} は content/ の外を指すリンクなので、書き出しません")
+        staging.copy(src, "images/" + rel)
     for provider in FILE_PROVIDERS:
         for rel, data in provider(view):
             staging.write(rel, data)

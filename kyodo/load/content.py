@@ -9,6 +9,7 @@ from kyodo.errors import ContentError, Problems
 from kyodo.load import frontmatter
 from kyodo.model.case import Case
 from kyodo.model.content import Content
+from kyodo.paths import inside
 from kyodo.validate.case import CaseValidator
 from kyodo.validate.guideline import build_chapter
 from kyodo.validate.references import check_references
@@ -22,17 +23,33 @@ def display_path(path: Path) -> str:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
-    return str(Path(path).resolve()) if rel.startswith("..") else rel
+    # abspath, not resolve: a link is named as it is, never by its target.
+    return os.path.abspath(path) if rel.startswith("..") else rel
+
+
+LINK_OUT = ("content/ の外を指すリンク（シンボリックリンク）なので読み込みません。"
+            "リンクではなくファイルそのものを置いてください")
 
 
 def discover(folder: Path, problems: Problems) -> list[Path]:
-    """Every ``*.md`` below ``folder`` (sorted); other files are reported."""
+    """Every ``*.md`` below ``folder`` (sorted); other files are reported.
+
+    A link that leads out of the content folder is reported and never read.
+    """
     if not folder.is_dir():
+        return []
+    if not inside(folder, folder.parent):
+        problems.add(display_path(folder), 1, "フォルダ", LINK_OUT)
         return []
     found = []
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder)
-        if any(part.startswith((".", "_")) for part in rel.parts) or path.is_dir():
+        if any(part.startswith((".", "_")) for part in rel.parts):
+            continue
+        if path.is_symlink() and not inside(path, folder.parent):
+            problems.add(display_path(path), 1, "ファイル", LINK_OUT)
+            continue
+        if path.is_dir():
             continue
         if path.suffix == ".md":
             found.append(path)
@@ -40,6 +57,14 @@ def discover(folder: Path, problems: Problems) -> list[Path]:
             problems.add(display_path(path), 1, "ファイル名",
                          "事例・章のファイルは拡張子 .md にしてください（このファイルは読み込まれません）")
     return found
+
+
+def _read_settings(root: Path, name: str, problems: Problems) -> frontmatter.Document | None:
+    path = root / name
+    if path.is_symlink() and not inside(path, root):
+        problems.add(display_path(path), 1, "ファイル", LINK_OUT)
+        return None
+    return frontmatter.read_yaml_file(path, display_path(path), problems)
 
 
 def case_order(case: Case):
@@ -54,9 +79,9 @@ def load_content(root: Path) -> Content:
     if not root.is_dir():
         problems.add(display_path(root), 1, "フォルダ", "コンテンツのフォルダがありません")
         raise ContentError(problems.sorted())
-    tax_doc = frontmatter.read_yaml_file(root / "taxonomy.yml", display_path(root / "taxonomy.yml"), problems)
+    tax_doc = _read_settings(root, "taxonomy.yml", problems)
     taxonomy = build_taxonomy(tax_doc, problems) if tax_doc else None
-    site_doc = frontmatter.read_yaml_file(root / "site.yml", display_path(root / "site.yml"), problems)
+    site_doc = _read_settings(root, "site.yml", problems)
     site = build_site(site_doc, taxonomy, problems) if site_doc else None
     if taxonomy is None or site is None:
         # Without a vocabulary the cases cannot be checked meaningfully.

@@ -52,7 +52,7 @@ class Rendered:
     toc: list[Heading] = field(default_factory=list)
     images: list[str] = field(default_factory=list)      # paths under images/
     refs: list[TermRef] = field(default_factory=list)    # resolved term references
-    problems: list[tuple[int, str]] = field(default_factory=list)  # (0-based line, message)
+    problems: list[tuple[int, str, str]] = field(default_factory=list)  # (0-based line, message[, field])
 
 
 def is_safe_link(url: str) -> bool:
@@ -150,10 +150,10 @@ class Markdown:
             return _link(src, f"画像: {alt or src}")
         resolved = resolve_image(src, self.images_dir)
         if resolved.startswith("!"):
-            out.problems.append((line, resolved[1:]))
+            out.problems.append((line, resolved[1:], "image"))
             return [_text(alt)]
         if not alt.strip():
-            out.problems.append((line, f"画像「{src}」に代替テキストがありません。![画像の説明](ファイル名) の形で書いてください"))
+            out.problems.append((line, f"画像「{src}」に代替テキストがありません。![画像の説明](ファイル名) の形で書いてください", "image"))
         out.images.append(resolved)
         tok.attrSet("src", f"{root}images/{resolved}")
         tok.attrSet("loading", "lazy")

@@ -12,6 +12,7 @@ from kyodo.load.frontmatter import Document
 from kyodo.model.case import Case, Contact, Image, Indicator, Link
 from kyodo.model.site import Site
 from kyodo.model.taxonomy import Facet, Taxonomy, Term
+from kyodo.paths import inside
 from kyodo.text.normalize import fold
 from kyodo.text.suggest import closest
 from kyodo.text.wareki import parse_wareki
@@ -332,6 +333,10 @@ def resolve_image(src: str, images_dir: Path) -> str:
         return f"!画像「{src}」は content/images/ の外を指しています。content/images/ の中のファイル名を書いてください"
     if not norm.lower().endswith(IMAGE_TYPES):
         return f"!画像「{src}」の形式は使えません。使える形式: {'、'.join(IMAGE_TYPES)}"
-    if not (images_dir / norm).is_file():
+    target = images_dir / norm
+    if not inside(target, images_dir.parent):
+        return (f"!画像「{src}」は content/ の外のファイルを指すリンク（シンボリックリンク）です。"
+                "リンクではなく画像ファイルそのものを content/images/ に置いてください")
+    if not target.is_file():
         return f"!画像「{src}」が content/images/ にありません"
     return norm

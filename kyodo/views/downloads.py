@@ -43,10 +43,26 @@ class Table:
         return f"data/stats/{self.name}.json"
 
 
+# A text cell starting with one of these is a formula to Excel and other
+# spreadsheets (CSV injection; full-width forms included, which Japanese Excel
+# also reads as formulas). Such cells get a leading "'" as OWASP recommends.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def csv_cell(value) -> str | int | float:
+    """A CSV cell: numbers stay numbers; text cannot start a formula."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text.lstrip(" \u3000").startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
 def csv_bytes(columns: list[Column], records: list[dict]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([c.label for c in columns])
+    w.writerow([csv_cell(c.label) for c in columns])
     for rec in records:
         row = []
         for c in columns:
@@ -56,7 +72,7 @@ def csv_bytes(columns: list[Column], records: list[dict]) -> bytes:
             elif v is None:
                 row.append("")
             else:
-                row.append(v)
+                row.append(csv_cell(v))
         w.writerow(row)
     return (BOM + buf.getvalue()).encode("utf-8")
 

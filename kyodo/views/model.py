@@ -63,8 +63,8 @@ def prepare(content: Content) -> SiteView:
     images: set[str] = set()
 
     def collect(item, r: Rendered) -> Rendered:
-        for line, message in r.problems:
-            problems.add(display_path(item.source), item.body_line + line, "本文", message)
+        for line, message, *field_name in r.problems:
+            problems.add(display_path(item.source), item.body_line + line, (field_name or ["本文"])[0], message)
         images.update(r.images)
         return r
 
