@@ -176,7 +176,7 @@ def test_pages_state_denominators_link_downloads_and_offer_embeds(other_site):
     csv_link = next(h for h in links if h.endswith("data/stats/facet-theme.csv"))
     size = (other_site / "data/stats/facet-theme.csv").stat().st_size
     li = links[csv_link].parent
-    assert "UTF-8" in li.text() and "BOM" in li.text() and f"{size} バイト" in li.text()
+    assert "UTF-8" in li.text() and "Excel" in li.text() and f"{size} バイト" in li.text()
     assert "CC BY 4.0" in doc.find("p", class_="licence-line").text()
     snippet = doc.find("textarea").text()
     assert '<iframe src="https://kyodo.test.example.jp/embed/stats/facet-theme/"' in snippet

@@ -144,12 +144,12 @@ def build_booklet(view: SiteView, selection: Selection | None = None) -> Booklet
     guide = []
     # Chapter names were checked with the content (kyodo/validate/references.py).
     for slug in cfg.guideline:
-        guide.append(GuidePart(chapters[slug], md.render(chapters[slug].body, BOOKLET_ROOT, slug)))
+        guide.append(GuidePart(chapters[slug], md.render(chapters[slug].body, BOOKLET_ROOT, slug, chapters[slug].title)))
 
     intro_title, intro_html = "はじめに", ""
     if cfg.intro_chapter:
         chapter = chapters[cfg.intro_chapter]
-        intro_title, intro_html = chapter.title, md.render(chapter.body, BOOKLET_ROOT, "intro").html
+        intro_title, intro_html = chapter.title, md.render(chapter.body, BOOKLET_ROOT, "intro", chapter.title).html
     elif cfg.intro or site.intro:
         intro_html = md.render(cfg.intro or site.intro, BOOKLET_ROOT, "intro").html
 
@@ -165,7 +165,7 @@ def build_booklet(view: SiteView, selection: Selection | None = None) -> Booklet
     else:
         buckets[None] = list(cases)
 
-    rendered = pmap(lambda i: md.render(cases[i].body, BOOKLET_ROOT, cases[i].slug), len(cases))
+    rendered = pmap(lambda i: md.render(cases[i].body, BOOKLET_ROOT, cases[i].slug, cases[i].title), len(cases))
     bodies = {case.slug: body for case, body in zip(cases, rendered)}
     entries: list[Entry] = []
     by_slug: dict[str, Entry] = {}
@@ -180,8 +180,8 @@ def build_booklet(view: SiteView, selection: Selection | None = None) -> Booklet
             by_slug[case.slug] = entry
             printed.append(entry)
         if term is not None and group_facet is not None:
-            label = f"{group_facet.label} {term.label}"
-            groups.append(Group(term, label, f"{group_facet.label}：{term.label}", printed))
+            label = f"{group_facet.label} {term.name}"
+            groups.append(Group(term, label, f"{group_facet.label}：{term.name}", printed))
         else:
             groups.append(Group(None, "事例", "事例", printed))
     if group_facet is not None:

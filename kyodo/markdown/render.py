@@ -6,7 +6,10 @@
   an external image becomes a plain link;
 * ``[[facet:term]]`` links a term to its index page with its case count;
 * a soft line break between two Japanese characters adds no space;
-* h2/h3 get ids and are collected as a table of contents.
+* h2/h3 get ids and are collected as a table of contents;
+* a table gets a caption from a paragraph ``表: 題`` (or ``Table: 題``) written
+  just before or after it, else an accessible name from the nearest heading
+  (or the document's title); it sits in a box that scrolls sideways when wide.
 """
 
 from __future__ import annotations
@@ -23,12 +26,15 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from kyodo.load.images import image_size
 from kyodo.validate.case import resolve_image
 
 SAFE_SCHEME = re.compile(r"(https?:|mailto:|tel:)", re.I)
 ANY_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
 TERM_REF = re.compile(r"\[\[([a-z][a-z0-9_]*):([^\]\n]{1,80})\]\]")
 ASCII_EDGE = re.compile(r"[\x00-\x7f]")
+TABLE_CAPTION = re.compile(r"(?:表|Table)\s*[:：]\s*\S", re.S)
+CAPTION_MARKER = re.compile(r"\A\s*(?:表|Table)\s*[:：]\s*")
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,16 @@ class Rendered:
     images: list[str] = field(default_factory=list)      # paths under images/
     refs: list[TermRef] = field(default_factory=list)    # resolved term references
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (0-based line, message[, field])
+
+    def toc_tree(self) -> list[tuple[Heading, list[Heading]]]:
+        """``##`` headings with their ``###`` headings (a ``###`` before any ``##`` stands alone)."""
+        tree: list[tuple[Heading, list[Heading]]] = []
+        for h in self.toc:
+            if h.level == 3 and tree and tree[-1][0].level == 2:
+                tree[-1][1].append(h)
+            else:
+                tree.append((h, []))
+        return tree
 
 
 def is_safe_link(url: str) -> bool:
@@ -98,11 +114,13 @@ class Markdown:
         md.validateLink = is_safe_link
         self.md = md
 
-    def render(self, text: str, root: str = "", doc_id: str = "") -> Rendered:
-        """``doc_id`` prefixes footnote ids when several documents share a page."""
+    def render(self, text: str, root: str = "", doc_id: str = "", title: str = "") -> Rendered:
+        """``doc_id`` prefixes footnote ids when several documents share a page;
+        ``title`` names a table that has neither a caption nor a heading above it."""
         env: dict = {"docId": doc_id} if doc_id else {}
         tokens = self.md.parse(text, env)
         out = Rendered("")
+        tokens = _caption_tables(tokens, title)
         self._transform(tokens, root, out)
         # Safe by construction (html disabled, links filtered): mark it for Jinja.
         out.html = Markup(self.md.renderer.render(tokens, self.md.options, env))
@@ -156,6 +174,10 @@ class Markdown:
             out.problems.append((line, f"画像「{src}」に代替テキストがありません。![画像の説明](ファイル名) の形で書いてください", "image"))
         out.images.append(resolved)
         tok.attrSet("src", f"{root}images/{resolved}")
+        size = image_size(self.images_dir, resolved)
+        if size:   # the page keeps its layout while the image loads
+            tok.attrSet("width", str(size[0]))
+            tok.attrSet("height", str(size[1]))
         tok.attrSet("loading", "lazy")
         return [tok]
 
@@ -171,6 +193,77 @@ class Markdown:
         link = _link(f"{root}{url}", f"{label}（{count}件）")
         link[0].attrSet("class", "term-ref")
         return link
+
+
+def _caption_paragraph(tokens: list[Token], i: int) -> Token | None:
+    """The inline token of a top-level ``表: …`` paragraph at ``tokens[i]``, or None."""
+    if i < 0 or i + 2 >= len(tokens) or tokens[i].type != "paragraph_open" or tokens[i].level != 0:
+        return None
+    inline = tokens[i + 1]
+    children = inline.children or []
+    if (tokens[i + 2].type != "paragraph_close" or not children or children[0].type != "text"
+            or not TABLE_CAPTION.match(inline.content.strip()) or not TABLE_CAPTION.match(children[0].content.strip())):
+        return None
+    return inline
+
+
+def _strip_marker(inline: Token) -> Token:
+    first = inline.children[0]
+    first.content = CAPTION_MARKER.sub("", first.content)
+    return inline
+
+
+def _plain(inline: Token) -> str:
+    return "".join(c.content for c in (inline.children or []) if c.type in ("text", "code_inline")).strip()
+
+
+def _caption_tables(tokens: list[Token], title: str) -> list[Token]:
+    """Give each table a caption (``表: …`` before or after it) or a name
+    (the nearest heading above, else ``title``), inside a scroll box."""
+    out: list[Token] = []
+    heading = ""
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.type == "heading_open":
+            heading = tokens[i + 1].content.strip()
+        if tok.type != "table_open":
+            out.append(tok)
+            i += 1
+            continue
+        end = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close" and tokens[j].level == tok.level)
+        caption = None
+        after = False
+        if _caption_paragraph(out, len(out) - 3) is not None:
+            caption = _strip_marker(out[-2])
+            del out[-3:]
+        elif _caption_paragraph(tokens, end + 1) is not None:
+            caption, after = _strip_marker(tokens[end + 2]), True
+        name = _plain(caption) if caption is not None else (heading or title)
+        wrap = Token("table_wrap_open", "div", 1)
+        wrap.attrSet("class", "table-scroll prose-table")
+        wrap.attrSet("role", "group")
+        wrap.attrSet("tabindex", "0")
+        if name:
+            wrap.attrSet("aria-label", name)
+        out += [wrap, tok]
+        if caption is not None:
+            out += [Token("caption_open", "caption", 1), caption, Token("caption_close", "caption", -1)]
+        elif name:
+            hidden = Token("caption_open", "caption", 1)
+            hidden.attrSet("class", "visually-hidden")
+            out += [hidden, _inline_text(name), Token("caption_close", "caption", -1)]
+        out += tokens[i + 1:end + 1]
+        out.append(Token("table_wrap_close", "div", -1))
+        i = end + 1 + (3 if after else 0)   # skip a caption paragraph written after the table
+    return out
+
+
+def _inline_text(content: str) -> Token:
+    tok = Token("inline", "", 0)
+    tok.content = content
+    tok.children = [_text(content)]
+    return tok
 
 
 def _text(content: str) -> Token:

@@ -17,6 +17,17 @@ class Term:
     description: str = ""
     aliases: tuple[str, ...] = ()
     order: int = 0
+    short: str = ""            # a few words of meaning shown beside a terse label ("区が主導")
+
+    @property
+    def name(self) -> str:
+        """What residents read: the label with its short meaning ("B 区が主導")."""
+        return f"{self.label} {self.short}" if self.short else self.label
+
+    @property
+    def meaning(self) -> str:
+        """The full text behind a bare label, for <abbr title> and legends."""
+        return self.title or self.short or self.description
 
     @property
     def url(self) -> str:

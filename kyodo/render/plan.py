@@ -6,11 +6,14 @@ rendered in any order, in parallel, or only the ones that changed.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from kyodo.views.model import SiteView
 from kyodo.views.pagination import paginate
+from kyodo.text.describe import describe
 from kyodo.text.wareki import fiscal_year_label
 
 
@@ -31,6 +34,7 @@ class Page:
     context: dict = field(default_factory=dict)
     in_sitemap: bool = True
     root_override: str | None = None
+    lastmod: dt.date | None = None   # the sitemap's <lastmod>: the newest `updated` shown
 
     @property
     def output(self) -> str:
@@ -46,13 +50,34 @@ class Page:
 HOME = Crumb("ホーム", "")
 
 
+def last_updated(cases) -> dt.date | None:
+    return max((c.updated for c in cases if c.updated), default=None)
+
+
+def feed_time(case) -> dt.datetime:
+    """When the feed says a case changed: its `updated` date, else the start of its
+    fiscal year at a time of day derived from its slug, so that entries without
+    `updated` never share one timestamp and keep it from build to build."""
+    jst = dt.timezone(dt.timedelta(hours=9))
+    if case.updated:
+        return dt.datetime.combine(case.updated, dt.time(), jst)
+    seconds = int.from_bytes(hashlib.sha256(case.slug.encode()).digest()[:4], "big") % 86400
+    return dt.datetime.combine(case.date, dt.time(), jst) + dt.timedelta(seconds=seconds)
+
+
+def feed_entries(cases, limit: int = 30) -> list:
+    """Newest first by `updated` (a case updated last week comes first whatever its
+    year), then by fiscal year."""
+    return sorted(cases, key=lambda c: (feed_time(c), c.fiscal_year, c.slug), reverse=True)[:limit]
+
+
 def _listing_pages(view: SiteView, items, base: str, template: str, kind: str, title: str,
                    description: str, crumbs: list[Crumb], **context) -> list[Page]:
     pages = []
     for pager in paginate(items, view.site.per_page, base):
         suffix = f"（{pager.number}/{pager.total}ページ）" if pager.total > 1 else ""
         pages.append(Page(pager.url, template, title + suffix, kind, description, crumbs,
-                          dict(context, pager=pager)))
+                          dict(context, pager=pager), lastmod=last_updated(pager.items)))
     return pages
 
 
@@ -61,8 +86,11 @@ def plan(view: SiteView) -> list[Page]:
     pages: list[Page] = []
     years = list(idx.by_year)
 
-    pages.append(Page("", "home.html", site.title, "home", site.description, [],
-                      {"newest": view.cases[:site.newest], "years": years}))
+    home_description = (site.description or describe(view.intro_html)
+                        or f"{site.organization}の協働事例 {len(view.cases):,} 件と協働指針を紹介します。")
+    newest = last_updated(view.cases)
+    pages.append(Page("", "home.html", site.title, "home", home_description, [],
+                      {"newest": view.cases[:site.newest], "years": years}, lastmod=newest))
 
     # All cases, then one page per case.
     case_crumbs = [HOME]
@@ -76,19 +104,19 @@ def plan(view: SiteView) -> list[Page]:
             "related": view.related.get(case.slug, []),
             "prev": idx.prev[case.slug],
             "next": idx.next[case.slug],
-        }))
+        }, lastmod=case.updated))
 
     # Facets and their terms.
     for facet in tax:
         fc = stats.facets[facet.key]
         pages.append(Page(facet.url, "facet.html", facet.label, "facet",
                           facet.description or f"{facet.label}ごとの協働事例の一覧です。", [HOME],
-                          {"facet": facet, "counts": fc}))
+                          {"facet": facet, "counts": fc}, lastmod=newest))
         for term in facet.terms:
             cases = idx.by_term[term]
             pages += _listing_pages(
-                view, cases, term.url, "term.html", "term", f"{facet.label}: {term.label}",
-                term.description or f"{facet.label}が「{term.label}」の協働事例の一覧です。",
+                view, cases, term.url, "term.html", "term", f"{facet.label}: {term.name}",
+                term.description or f"{facet.label}が「{term.name}」の協働事例の一覧です。",
                 [HOME, Crumb(facet.label, facet.url)],
                 facet=facet, term=term, explained_at=view.explained_at.get(term))
 
@@ -106,7 +134,8 @@ def plan(view: SiteView) -> list[Page]:
         pages.append(Page("guideline/", "guideline_index.html", "協働指針", "guideline_index",
                           f"{site.organization}の協働指針です。", [HOME], {"chapters": chapters}))
     for i, ch in enumerate(chapters):
-        pages.append(Page(ch.url, "chapter.html", ch.title, "chapter", ch.summary,
+        description = ch.summary or describe(view.chapter_html[ch.slug].html) or f"{site.organization}の協働指針「{ch.title}」です。"
+        pages.append(Page(ch.url, "chapter.html", ch.title, "chapter", description,
                           [HOME, Crumb("協働指針", "guideline/")], {
                               "chapter": ch, "body": view.chapter_html[ch.slug],
                               "prev": chapters[i - 1] if i > 0 else None,
@@ -115,16 +144,20 @@ def plan(view: SiteView) -> list[Page]:
 
     # Statistics, search, error page, machine-readable files.
     from kyodo.render.stats_pages import stats_pages   # here: stats_pages imports this module
-    pages += stats_pages(view)
+    for p in stats_pages(view):
+        p.lastmod = p.lastmod or newest   # every count may change when any case does
+        pages.append(p)
     pages.append(Page("search/", "search.html", "事例を検索", "search",
-                      "協働事例をキーワードと分類で検索します。", [HOME], {}))
+                      "協働事例をキーワードと分類で検索します。", [HOME], {},
+                      in_sitemap=False))   # noindex: results pages are not for search engines
     from kyodo.booklet.page import booklet_pages  # the print page of the booklet (booklet/)
     pages += booklet_pages(view)
     base_path = urlsplit(site.base_url).path or "/"
-    pages.append(Page("404.html", "404.html", "ページが見つかりません", "404", "", [HOME], {},
+    pages.append(Page("404.html", "404.html", "ページが見つかりません", "404",
+                      f"お探しのページは{site.title}にありません。", [HOME], {},
                       in_sitemap=False, root_override=base_path))
     pages.append(Page("feed.xml", "feed.xml", f"{site.title} 新着事例", "feed", "", [],
-                      {"entries": view.cases[:30]}, in_sitemap=False))
+                      {"entries": feed_entries(view.cases), "feed_time": feed_time}, in_sitemap=False))
     listed = [p for p in pages if p.in_sitemap]
     pages.append(Page("sitemap.xml", "sitemap.xml", "", "sitemap", "", [], {"listed": listed},
                       in_sitemap=False))

@@ -22,6 +22,7 @@ class Renderer:
             "chapters": view.content.chapters,
             "explained_at": view.explained_at,
             "intro_html": view.intro_html,
+            "image_sizes": view.image_sizes,
         }
 
     def render(self, page: Page) -> bytes:

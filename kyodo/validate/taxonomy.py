@@ -19,8 +19,10 @@ RESERVED = {
     "title", "summary", "fiscal_year", "organizations", "period", "budget", "status",
     "principles", "process", "indicators", "contact", "links", "image", "updated", "draft",
 }
+# A term's short meaning is shown beside its label in lists and tables.
+SHORT_MAX = 12
 FACET_FIELDS = ("label", "description", "multiple", "terms", "rejected")
-TERM_FIELDS = ("slug", "label", "title", "description", "aliases")
+TERM_FIELDS = ("slug", "label", "short", "title", "description", "aliases")
 
 
 def build_taxonomy(doc: Document, problems: Problems) -> Taxonomy | None:
@@ -90,6 +92,10 @@ def _terms(c: Checker, facet: str, raw, path: tuple) -> list[Term]:
             if f in names and names[f] != i:
                 c.error(where, f"「{name}」がほかの値の名前・別名と重なっています")
             names[f] = i
+        short = c.text(t, "short", where)
+        if short and ("\n" in short or len(short) > SHORT_MAX):
+            c.error(where + ("short",), f"short は {SHORT_MAX} 文字までの短い言葉にしてください"
+                    f"（いまは {len(short)} 文字。長い説明は title・description に書きます）")
         terms.append(Term(facet, slug, label, c.text(t, "title", where),
-                          c.text(t, "description", where), aliases, i))
+                          c.text(t, "description", where), aliases, i, short))
     return terms

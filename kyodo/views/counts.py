@@ -139,7 +139,7 @@ class FacetCount:
 
     def bars(self) -> list[Bar]:
         total = self.assignments
-        return [Bar(f"{tc.term.label}（{tc.term.title}）" if tc.term.title else tc.term.label,
+        return [Bar(tc.term.name if tc.term.short or not tc.term.title else f"{tc.term.label}（{tc.term.title}）",
                     tc.cases, share_tenths(tc.cases, total), tc.term.slug)
                 for tc in self.terms]
 
@@ -191,12 +191,12 @@ class Crosstab:
     def stack_rows(self, with_average: bool = True) -> list[StackRow]:
         out = []
         for r in self.rows.terms:
-            segs = tuple(Segment(c.label, c.slug, self.cells[r.slug][c.slug],
+            segs = tuple(Segment(c.name, c.slug, self.cells[r.slug][c.slug],
                                  self.row_share(r.slug, c.slug), self.average(c.slug),
                                  self.above(r.slug, c.slug)) for c in self.cols.terms)
-            out.append(StackRow(r.label, r.slug, self.row_total(r.slug), segs))
+            out.append(StackRow(r.name, r.slug, self.row_total(r.slug), segs))
         if with_average:
-            segs = tuple(Segment(c.label, c.slug, self.col_counts.get(c.slug, 0), self.average(c.slug),
+            segs = tuple(Segment(c.name, c.slug, self.col_counts.get(c.slug, 0), self.average(c.slug),
                                  self.average(c.slug)) for c in self.cols.terms)
             out.append(StackRow("全体（平均）", "", self.col_total, segs, is_average=True))
         return out
@@ -218,7 +218,7 @@ class Trend:
         out = []
         for i, year in enumerate(self.years):
             total = self.year_total(i)
-            segs = tuple(Segment(t.label, t.slug, self.counts[t.slug][i], share_tenths(self.counts[t.slug][i], total))
+            segs = tuple(Segment(t.name, t.slug, self.counts[t.slug][i], share_tenths(self.counts[t.slug][i], total))
                          for t in self.facet.terms)
             out.append(StackRow(fiscal_year_short(year), str(year), total, segs))
         return out

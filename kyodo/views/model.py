@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from kyodo.errors import ContentError, Problems
 from kyodo.load.content import display_path
+from kyodo.load.images import image_size
 from kyodo.markdown.render import Markdown, Rendered
 from kyodo.model.content import Content
 from kyodo.model.taxonomy import Taxonomy, Term
@@ -28,6 +29,7 @@ class SiteView:
     intro_html: str
     explained_at: dict[Term, str] = field(default_factory=dict)   # term -> "guideline/x/#id"
     images: list[str] = field(default_factory=list)               # under content/images/
+    image_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # image -> (width, height)
 
     @property
     def site(self):
@@ -49,7 +51,7 @@ def term_resolver(taxonomy: Taxonomy, stats: Stats):
         term = facet.resolve(value) if facet else None
         if term is None:
             return None
-        return term.url, term.label, stats.term_count(term)
+        return term.url, term.name, stats.term_count(term)
     return resolve
 
 
@@ -69,7 +71,7 @@ def prepare(content: Content) -> SiteView:
         return r
 
     items = [*content.cases, *content.chapters]
-    rendered = pmap(lambda i: md.render(items[i].body, PAGE_DEPTH_ROOT), len(items))
+    rendered = pmap(lambda i: md.render(items[i].body, PAGE_DEPTH_ROOT, title=items[i].title), len(items))
     results = [collect(item, r) for item, r in zip(items, rendered)]
     case_html = {c.slug: r for c, r in zip(content.cases, results)}
     chapter_html = {ch.slug: r for ch, r in zip(content.chapters, results[len(content.cases):])}
@@ -90,5 +92,11 @@ def prepare(content: Content) -> SiteView:
             explained[term] = ch.url + (f"#{heading.id}" if heading else "")
 
     intro = md.render(content.site.intro, "").html if content.site.intro else ""
+    sizes = {}
+    for case in content.cases:
+        if case.image and case.image.src not in sizes:
+            size = image_size(content.root / "images", case.image.src)
+            if size:
+                sizes[case.image.src] = size
     return SiteView(content, stats, build_indexes(content.cases, tax), related(content.cases),
-                    case_html, chapter_html, intro, explained, sorted(images))
+                    case_html, chapter_html, intro, explained, sorted(images), sizes)
