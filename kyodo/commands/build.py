@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kyodo import paths
 from kyodo.commands.check import report, validate
 from kyodo.errors import ContentError, UsageError
-from kyodo.post import search
+from kyodo.post import furigana, search
 from kyodo.render.env import make_env
 from kyodo.render.plan import plan
 from kyodo.render.renderer import Renderer
@@ -34,12 +34,15 @@ class Result:
     pages: int
     cases: int
     seconds: float
+    warnings: list = field(default_factory=list)   # e.g. unused words of readings.yml
 
 
 def write_site(view: SiteView, staging: Staging, with_search: bool = True) -> int:
     env = make_env(paths.TEMPLATES)
     pages = plan(view)
-    Renderer(env, view).write_all(pages, staging)
+    renderer = Renderer(env, view)
+    renderer.write_all(pages, staging)
+    furigana.write(staging, view, pages, env, renderer.common)   # furigana/<page>, when site.yml asks
     for src in sorted(paths.ASSETS.rglob("*")):
         if src.is_file():
             staging.copy(src, "assets/" + src.relative_to(paths.ASSETS).as_posix())
@@ -67,7 +70,7 @@ def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: 
             from kyodo.booklet.make import write_into
             write_into(view, staging)
         staging.commit()
-    return Result(count, len(view.cases), time.perf_counter() - started)
+    return Result(count, len(view.cases), time.perf_counter() - started, view.content.warnings)
 
 
 def run(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bool = False) -> int:
@@ -80,6 +83,8 @@ def run(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bo
     except UsageError as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return 1
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
     search_note = "" if with_search else "（検索インデックスは省略）"
     search_note += "、冊子 booklet.pdf" if with_pdf else ""
     print(f"{out_dir} に書き出しました: 事例 {result.cases} 件、{result.pages} ページ、"

@@ -27,6 +27,8 @@ def run(content_dir: Path) -> int:
     except ContentError as exc:
         report(exc.problems, sys.stdout)
         return 1
+    for warning in view.content.warnings:
+        print(warning)
     drafts = f"（下書き {view.content.drafts} 件は除外）" if view.content.drafts else ""
     print(f"問題はありません: 事例 {len(view.cases)} 件{drafts}、指針 {len(view.content.chapters)} 章")
     return 0

@@ -12,6 +12,7 @@ from kyodo.model.content import Content
 from kyodo.paths import inside
 from kyodo.validate.case import CaseValidator
 from kyodo.validate.guideline import build_chapter
+from kyodo.validate.readings import build_readings, strings, unused_readings
 from kyodo.validate.references import check_references
 from kyodo.validate.site import build_site
 from kyodo.validate.taxonomy import build_taxonomy
@@ -87,6 +88,10 @@ def load_content(root: Path) -> Content:
         # Without a vocabulary the cases cannot be checked meaningfully.
         raise ContentError(problems.sorted())
 
+    readings_doc = _optional_yaml(root / "readings.yml", problems)
+    readings = build_readings(readings_doc, problems) if readings_doc else {}
+    texts = [*strings(tax_doc.meta), *strings(site_doc.meta)] if readings else []
+
     validator = CaseValidator(site, taxonomy, root / "images")
     cases: list[Case] = []
     seen: dict[str, str] = {}
@@ -104,6 +109,8 @@ def load_content(root: Path) -> Content:
         doc = frontmatter.read(path, display, problems)
         if doc is None:
             continue
+        if readings:
+            texts += [doc.body, *strings(doc.meta)]
         case = validator.validate(doc, problems)
         if case is None:
             continue
@@ -121,6 +128,8 @@ def load_content(root: Path) -> Content:
             continue
         chapter_slugs[path.stem] = display
         doc = frontmatter.read(path, display, problems)
+        if doc and readings:
+            texts += [doc.body, *strings(doc.meta)]
         chapter = build_chapter(doc, problems) if doc else None
         if chapter:
             chapters.append(chapter)
@@ -130,4 +139,18 @@ def load_content(root: Path) -> Content:
         raise ContentError(problems.sorted())
     cases.sort(key=case_order)
     chapters.sort(key=lambda ch: (ch.order, ch.slug))
-    return Content(root, site, taxonomy, cases, chapters, drafts)
+    warnings = unused_readings(readings_doc, readings, texts) if readings_doc else []
+    return Content(root, site, taxonomy, cases, chapters, drafts, readings, warnings)
+
+
+def _optional_yaml(path: Path, problems: Problems) -> frontmatter.Document | None:
+    """An optional YAML mapping file; None when absent or holding only comments."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        text = "x"   # let the shared reader report it
+    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        return None
+    return frontmatter.read_yaml_file(path, display_path(path), problems)

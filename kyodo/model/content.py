@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from kyodo.errors import Problem
 from kyodo.model.case import Case
 from kyodo.model.guideline import Chapter
 from kyodo.model.site import Site
@@ -19,3 +20,5 @@ class Content:
     cases: list[Case]          # published (no drafts), in catalogue order
     chapters: list[Chapter]    # in guideline order
     drafts: int = 0
+    readings: dict[str, str] = field(default_factory=dict)   # readings.yml: word -> kana
+    warnings: list[Problem] = field(default_factory=list)    # reported, never fatal

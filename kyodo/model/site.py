@@ -26,6 +26,7 @@ class Site:
     per_page: int = 30
     newest: int = 6
     crosstabs: list[tuple[str, str]] = field(default_factory=list)
+    furigana: bool = False              # also build every page with ruby under furigana/
     extra: dict = field(default_factory=dict)  # anything later issues add
 
     def absolute(self, path: str) -> str:

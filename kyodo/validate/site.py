@@ -11,7 +11,8 @@ from kyodo.model.taxonomy import Taxonomy
 from kyodo.validate.checker import Checker
 
 KNOWN = ("title", "organization", "base_url", "description", "intro", "licence", "contact",
-         "principles", "process_stages", "per_page", "newest", "stats", "booklet")
+         "principles", "process_stages", "per_page", "newest", "stats", "booklet",
+         "furigana")
 ALIASES = {"license": "licence", "organisation": "organization", "url": "base_url"}
 
 
@@ -57,6 +58,10 @@ def build_site(doc: Document, taxonomy: Taxonomy | None, problems: Problems) -> 
     if not stats.get("crosstabs") and taxonomy:
         keys = list(taxonomy.facets)
         crosstabs = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]]
+    furigana = m.get("furigana", False)
+    if not isinstance(furigana, bool):
+        c.error(("furigana",), "ふりがなのページを作るなら true、作らないなら false と書いてください")
+        furigana = False
     from kyodo.booklet.config import parse_booklet  # the printed booklet's settings
     booklet = parse_booklet(c, m, taxonomy)
     if not c.ok:
@@ -67,6 +72,7 @@ def build_site(doc: Document, taxonomy: Taxonomy | None, problems: Problems) -> 
         licence_name=c.text(licence, "name", ("licence",)), licence_url=c.text(licence, "url", ("licence",)),
         contact=c.text(m, "contact"), principles=list(c.text_list(m, "principles")),
         process_stages=stages, per_page=ints["per_page"], newest=ints["newest"], crosstabs=crosstabs,
+        furigana=furigana,
     )
     site.extra["booklet"] = booklet
     return site

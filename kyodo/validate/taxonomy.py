@@ -15,7 +15,7 @@ FACET_KEY = re.compile(r"[a-z][a-z0-9_]*\Z")
 # Facet keys become URL folders and front-matter fields: these are taken.
 RESERVED = {
     "cases", "year", "guideline", "stats", "data", "search", "assets", "embed", "booklet",
-    "images", "pagefind", "page", "feed", "sitemap", "schema", "404",
+    "images", "pagefind", "page", "feed", "sitemap", "schema", "404", "furigana",
     "title", "summary", "fiscal_year", "organizations", "period", "budget", "status",
     "principles", "process", "indicators", "contact", "links", "image", "updated", "draft",
 }

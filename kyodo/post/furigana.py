@@ -1,0 +1,315 @@
+"""ふりがな pages: every page of the site once more under ``furigana/``, with ruby.
+
+A post-render step. Each page that extends ``base.html`` (and so carries the
+switch) is read back from the staged output and transformed, as text, by an
+HTML tokenizer (``html.parser``):
+
+* text nodes get ``<ruby>漢字<rt>かんじ</rt></ruby>`` over their kanji (the two
+  markup strings below are the only HTML this module writes); text inside
+  ``<title>``, script, style, code, pre, kbd, samp, textarea, svg, math,
+  option and existing ruby is left alone, and so is every attribute value;
+* links keep the reader in ruby mode: a relative link to another page is
+  unchanged (the ruby tree mirrors the site one folder down), a link to
+  anything else (CSS, scripts, images, downloads, feeds) gets one more
+  ``../``; root-relative links (the 404 page) get ``furigana/`` after the base
+  path; absolute URLs (canonical, og:url) still name the normal page;
+* the switch (``templates/partials/furigana_switch.html``) becomes the link
+  back to the normal page, and ``<body>`` gets the class ``furigana`` (CSS:
+  room for the ruby above each line).
+
+Nothing else changes, so the canonical link of a ruby page names the normal
+page, and ruby pages are not in the sitemap (they are not planned pages).
+
+Cost: readings come from the shared analyser (kyodo/text/analysis.py) with
+the ward's readings.yml first. Each case's and chapter's own texts are
+analysed once and kept in the build cache (kyodo/cache.py, namespace
+``furigana``) keyed by those texts, so an unchanged case is not analysed
+again; every text is analysed at most once per process (memo).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import jinja2
+from jinja2 import nodes
+
+from kyodo.cache import Cache, cache_root, digest
+from kyodo.parallel import pmap
+from kyodo.text.analysis import analyser, has_kanji
+from kyodo.text.furigana import annotate
+
+PREFIX = "furigana/"
+SWITCH = "partials/furigana_switch.html"
+PLACEHOLDER = "<!--furigana-switch-->"
+MARKUP_VERSION = "1"
+# Elements whose text never gets ruby (rt/rp/ruby: already annotated).
+SKIP = frozenset({"title", "script", "style", "code", "pre", "kbd", "samp", "textarea", "svg",
+                  "math", "option", "optgroup", "rt", "rp", "ruby"})
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                  "source", "track", "wbr"})
+URL_ATTR = re.compile(r'(\s(?:href|src|action|poster|data-root)=")([^"]*)(")')
+CLASS_ATTR = re.compile(r'(\sclass=")([^"]*)(")')
+SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def markup(pieces: list[tuple[str, str]]) -> str:
+    """(text, reading) pieces as HTML: ``<ruby>base<rt>reading</rt></ruby>`` where read."""
+    return "".join(f"<ruby>{html.escape(t, False)}<rt>{html.escape(r, False)}</rt></ruby>" if r
+                   else html.escape(t, False) for t, r in pieces)
+
+
+class Reader:
+    """Text → HTML with ruby, each distinct text analysed once."""
+
+    def __init__(self, readings: dict[str, str]):
+        self.analyser = analyser(tuple(sorted(readings.items())))
+        self.memo: dict[str, str] = {}
+        self.analysed = 0          # texts analysed by this process (tests, benchmarks)
+
+    def core(self, text: str) -> str:
+        """The memo entry for ``text`` (stripped), analysing it when new."""
+        found = self.memo.get(text)
+        if found is None:
+            self.analysed += 1
+            found = self.memo[text] = markup(annotate(self.analyser, text))
+        return found
+
+    def ruby(self, text: str) -> str:
+        core = text.strip()
+        if not has_kanji(core):
+            return html.escape(text, False)
+        start = text.index(core)
+        return (html.escape(text[:start], False) + self.core(core)
+                + html.escape(text[start + len(core):], False))
+
+
+class _Tokens(HTMLParser):
+    """Finds text runs (outside SKIP elements) and start tags, with offsets."""
+
+    def __init__(self, src: str):
+        super().__init__(convert_charrefs=False)
+        self.src = src
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", src)]
+        self.skipping: list[str] = []
+        self.text_at: int | None = None
+        self.runs: list[tuple[int, int]] = []             # text with kanji, outside SKIP
+        self.tags: list[tuple[int, int, str, str]] = []   # (start, end, tag, raw) of start tags
+
+    def run(self) -> "_Tokens":
+        self.feed(self.src)
+        self.close()
+        self._end_text(len(self.src))
+        return self
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _end_text(self, end: int | None = None) -> None:
+        if self.text_at is None:
+            return
+        start, self.text_at = self.text_at, None
+        if self.skipping:
+            return
+        end = self._offset() if end is None else end
+        if has_kanji(self.src[start:end]):
+            self.runs.append((start, end))
+
+    def _text(self, *_):
+        if self.text_at is None:
+            self.text_at = self._offset()
+
+    handle_data = handle_entityref = handle_charref = _text
+
+    def handle_starttag(self, tag, attrs):
+        self._end_text()
+        raw = self.get_starttag_text()
+        start = self._offset()
+        self.tags.append((start, start + len(raw), tag, raw))
+        if tag in SKIP and not raw.endswith("/>"):
+            self.skipping.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self._end_text()
+        raw = self.get_starttag_text()
+        start = self._offset()
+        self.tags.append((start, start + len(raw), tag, raw))
+
+    def handle_endtag(self, tag):
+        self._end_text()
+        if self.skipping and self.skipping[-1] == tag:
+            self.skipping.pop()
+
+    def _other(self, *_):
+        self._end_text()
+
+    handle_comment = handle_decl = handle_pi = unknown_decl = _other
+
+
+def text_runs(fragment: str) -> list[str]:
+    """The decoded text runs of an HTML fragment that would get ruby."""
+    t = _Tokens(fragment).run()
+    return [html.unescape(fragment[a:b]).strip() for a, b in t.runs]
+
+
+class Site:
+    """What link rewriting needs to know about the whole site."""
+
+    def __init__(self, page_urls: set[str], base_path: str):
+        self.pages = page_urls
+        self.base_path = base_path
+
+    def is_page(self, path: str) -> bool:
+        if path.endswith("index.html"):
+            path = path[: -len("index.html")]
+        return path in self.pages
+
+    def link(self, value: str, page_url: str, force_asset: bool = False) -> str:
+        """``value`` (an attribute of page ``page_url``) as seen from furigana/<page_url>."""
+        raw = html.unescape(value)
+        if not raw or raw.startswith(("#", "//")) or SCHEME.match(raw):
+            return value
+        if raw.startswith("/"):
+            if not raw.startswith(self.base_path):
+                return value
+            rest = raw[len(self.base_path):]
+            if not force_asset and self.is_page(urlsplit(rest).path):
+                return html.escape(self.base_path + PREFIX + rest)
+            return value
+        target = urlsplit(urljoin("http://site/" + page_url, raw)).path.lstrip("/")
+        if not force_asset and self.is_page(target):
+            return value          # the ruby tree mirrors the site: the same relative link
+        parts = urlsplit(raw)
+        tail = ("?" + parts.query if parts.query else "") + ("#" + parts.fragment if parts.fragment else "")
+        root = "../" * (page_url.count("/") + 1)
+        return html.escape(root + target + tail)
+
+
+def transform(src: str, page_url: str, site: Site, reader: Reader) -> str:
+    """The ruby version of one rendered page (the switch already replaced)."""
+    tokens = _Tokens(src).run()
+    edits: list[tuple[int, int, str]] = []
+    for a, b in tokens.runs:
+        edits.append((a, b, reader.ruby(html.unescape(src[a:b]))))
+    for a, b, tag, raw in tokens.tags:
+        new = URL_ATTR.sub(lambda m: m.group(1) + site.link(m.group(2), page_url, "data-root" in m.group(1))
+                           + m.group(3), raw)
+        if tag == "body":
+            if CLASS_ATTR.search(new):
+                new = CLASS_ATTR.sub(lambda m: m.group(1) + (m.group(2) + " furigana").strip() + m.group(3), new, 1)
+            else:
+                new = new[:5] + ' class="furigana"' + new[5:]
+        if new != raw:
+            edits.append((a, b, new))
+    edits.sort()
+    out, pos = [], 0
+    for a, b, new in edits:
+        out.append(src[pos:a])
+        out.append(new)
+        pos = b
+    out.append(src[pos:])
+    return "".join(out)
+
+
+def extends_base(env: jinja2.Environment, name: str, _seen: frozenset = frozenset()) -> bool:
+    """True when template ``name`` extends base.html (directly or through a parent)."""
+    if name == "base.html":
+        return True
+    if name in _seen:
+        return False
+    source = env.loader.get_source(env, name)[0]
+    for node in env.parse(source).find_all(nodes.Extends):
+        if isinstance(node.template, nodes.Const):
+            return extends_base(env, node.template.value, _seen | {name})
+    return False
+
+
+def _own_texts(item, depth: int = 0):
+    """Every string field of a case or chapter (recursively), not its slug, source or terms."""
+    if isinstance(item, str):
+        yield item
+    elif isinstance(item, (list, tuple)):
+        for v in item:
+            yield from _own_texts(v, depth + 1)
+    elif isinstance(item, dict):
+        for v in item.values():
+            yield from _own_texts(v, depth + 1)
+    elif dataclasses.is_dataclass(item) and not isinstance(item, type) and depth < 4:
+        for f in dataclasses.fields(item):
+            if f.name not in ("slug", "source", "terms", "body", "url"):
+                yield from _own_texts(getattr(item, f.name), depth + 1)
+
+
+def _salt(readings: dict[str, str]) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    versions = []
+    for pkg in ("sudachipy", "sudachidict_core"):
+        try:
+            versions.append(version(pkg))
+        except PackageNotFoundError:
+            versions.append("")
+    return digest(MARKUP_VERSION, *versions, *sorted(f"{k}\t{v}" for k, v in readings.items()))
+
+
+def seed(view, reader: Reader) -> dict:
+    """Fill ``reader.memo`` from each case's and chapter's cached analysis; analyse the rest."""
+    cache = Cache(cache_root(view.content.root), "furigana", _salt(view.content.readings))
+    items = [(c, view.case_html[c.slug].html) for c in view.cases]
+    items += [(ch, view.chapter_html[ch.slug].html) for ch in view.content.chapters]
+    keys, missing = [], []
+    for i, (item, body) in enumerate(items):
+        key = digest(*_own_texts(item), body)
+        keys.append(key)
+        entry = cache.get_json(key)
+        if isinstance(entry, dict) and all(isinstance(v, str) for v in entry.values()):
+            reader.memo.update(entry)
+        else:
+            missing.append(i)
+
+    def analyse(j: int) -> dict[str, str]:
+        item, body = items[missing[j]]
+        texts = {t.strip() for t in _own_texts(item)} | set(text_runs(body))
+        return {t: reader.core(t) for t in sorted(texts) if has_kanji(t)}
+
+    for i, entry in zip(missing, pmap(analyse, len(missing))):
+        cache.put_json(keys[i], entry)
+        reader.memo.update(entry)
+    return {"items": len(items), "analysed": len(missing)}
+
+
+def write(staging, view, pages, env: jinja2.Environment, renderer_common: dict) -> dict:
+    """Write ``furigana/<page>`` for every page that extends base.html."""
+    if not view.site.furigana:
+        return {"pages": 0}
+    uses_base: dict[str, bool] = {}
+    eligible = []
+    for page in pages:
+        if page.template not in uses_base:
+            uses_base[page.template] = extends_base(env, page.template)
+        if uses_base[page.template]:
+            eligible.append(page)
+    base_path = urlsplit(view.site.base_url).path or "/"
+    site = Site({p.url for p in eligible}, base_path)
+    reader = Reader(view.content.readings)
+    stats = seed(view, reader)
+    switch = env.get_template(SWITCH)
+
+    def job(i: int) -> int:
+        page = eligible[i]
+        src = (staging.dir / page.output).read_text(encoding="utf-8")
+        off = switch.render(renderer_common, page=page, root=page.root, furigana_on=False)
+        src = src.replace(off, PLACEHOLDER, 1)
+        out = transform(src, page.url, site, reader)
+        ruby_root = page.root_override if page.root_override is not None else "../" * (page.url.count("/") + 1)
+        on = switch.render(renderer_common, page=page, root=ruby_root, furigana_on=True)
+        staging.write(PREFIX + page.output, out.replace(PLACEHOLDER, on, 1).encode("utf-8"))
+        return reader.analysed
+
+    analysed = pmap(job, len(eligible))
+    stats.update(pages=len(eligible), page_texts=max(analysed, default=0))
+    return stats
