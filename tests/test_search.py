@@ -2,14 +2,16 @@
 
 Queries are generated from the built content (seeded random substrings of
 titles, summaries, organisations and bodies, across scripts) and compared
-with ground truth computed here in Python from the built pages; filters are
-compared with ``data/stats.json``. The browser part batches many queries per
-page through ``window.kyodoSearch``, the function the search page's UI calls.
+with ground truth computed here in Python from the built pages: every case
+containing the words comes first, marked exact, and nothing else is exact.
+Variant queries are built from the analyser (other spellings and kana
+readings of every word of the sample). Filters are compared with
+``data/stats.json``. The browser part batches many queries per page through
+``window.kyodoSearch``, the function the search page's UI calls.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 import re
@@ -20,7 +22,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from kyodo.search import ngram
+from kyodo.search import index as search_index
+from kyodo.search.vocab import fold
+from kyodo.search.vocab import pieces as vocab_pieces
+from kyodo.text.analysis import Analyser, has_kanji
 
 # ---- ground truth (independent of kyodo.search) ------------------------------
 
@@ -143,32 +148,132 @@ def make_queries(truth: list[dict], n: int = 240, seed: int = 20240401) -> list[
 
 # ---- no browser ----------------------------------------------------------------
 
-def test_tokens_are_bigrams_and_a_closing_character():
-    assert ngram.tokens("ＮＰＯ") == ngram.tokens("npo") == [
-        ngram.code("n") + ngram.code("p"), ngram.code("p") + ngram.code("o"), ngram.code("o")]
-    assert ngram.tokens("ﾎﾞﾗ") == ngram.tokens("ボラ")
-    assert ngram.tokens("町会 自治会") == ngram.tokens("町会\u3000自治会")
-    assert all(re.fullmatch(r"\d{7}(\d{7})?", t) for t in ngram.tokens("協働・NPO法人 ①"))
+def test_varints_round_trip():
+    values = [0, 1, 127, 128, 300, 16383, 16384, 2**21, 2**28 - 1, 2**28, 2**35 + 5]
+    data = search_index.varint_bytes(values)
+    out, v, shift = [], 0, 0
+    for b in data:
+        v |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            out.append(v)
+            v, shift = 0, 0
+    assert out == values
 
 
-def test_a_phrase_cannot_match_across_a_space():
-    # "会 会議": the bigram 会会 never appears, and 町会's last bigram is followed
-    # by the lone 会, so the phrase 町会+会議 is not adjacent either.
-    toks = ngram.tokens("町会 会議")
-    phrase = ngram.run_tokens("町会議")[:-1]
-    assert not any(toks[i:i + len(phrase)] == phrase for i in range(len(toks)))
+def test_shard_functions_are_stable():
+    # Mirrored in assets/search.js (strShard, gramShard): fixed values pin them down.
+    h = 0x811C9DC5
+    for ch in "子供":
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    assert search_index.str_shard("子供", 997) == h % 997
+    assert search_index.gram_shard(ord("防"), ord("災"), 4096) == (ord("防") * 65599 + ord("災")) % 4096
 
 
 def test_index_covers_every_case(sample_site):
-    data = json.loads((sample_site / "search" / "cases.json").read_text(encoding="utf-8"))
+    manifest = json.loads((sample_site / "search" / "index.json").read_text(encoding="utf-8"))
     cases = json.loads((sample_site / "data" / "cases.json").read_text(encoding="utf-8"))["cases"]
-    assert [c["slug"] for c in cases] == [c["url"].split("/")[1] for c in data["cases"]]
-    fragments = sample_site / "pagefind" / "fragment"
-    for entry in data["cases"]:
-        raw = gzip.decompress((fragments / f"{entry['id']}.pf_fragment").read_bytes())
-        fragment = json.loads(raw.removeprefix(b"pagefind_dcd"))
-        assert fragment["url"] == "/" + entry["url"]
-        assert fragment["meta"]["title"] == entry["title"]
+    assert manifest["records"] == len(cases)
+    urls = []
+    for n in range(0, len(cases), manifest["meta"]):
+        chunk = json.loads((sample_site / "search" / "meta" / f"{n // manifest['meta']}.json").read_text("utf-8"))
+        urls += [entry[0] for entry in chunk]
+    assert urls == [f"cases/{c['slug']}/" for c in cases]
+    assert (sample_site / "search" / "facets.bin").stat().st_size == manifest["width"] * len(cases)
+
+
+def test_a_rebuild_with_the_same_text_does_not_reindex(tmp_path, monkeypatch):
+    from kyodo.commands.build import build
+    from kyodo.search import index as idx
+    from tests.factory import case_text, make_content
+
+    monkeypatch.setenv("KYODO_CACHE", str(tmp_path / "cache"))
+    content = make_content(tmp_path / "content", {
+        "a.md": case_text("## 背景\n\n子どもの見守りを行った。\n", title="子ども食堂"),
+        "b.md": case_text("## 背景\n\n防災訓練を実施した。\n", title="防災訓練")})
+    calls = []
+    real = idx.text_index
+    monkeypatch.setattr(idx, "text_index", lambda *a, **k: calls.append(1) or real(*a, **k))
+    build(content, tmp_path / "one", with_search=True)
+    assert calls == [1]
+    # A term changes, no searched text does: the filters follow, the text index is reused.
+    (content / "cases" / "b.md").write_text(case_text("## 背景\n\n防災訓練を実施した。\n", title="防災訓練",
+                                                       form="[共催]"), encoding="utf-8")
+    build(content, tmp_path / "two", with_search=True)
+    assert calls == [1]
+    assert (tmp_path / "one" / "search" / "facets.bin").read_bytes() != \
+        (tmp_path / "two" / "search" / "facets.bin").read_bytes()
+    for rel in ("gram", "lex", "word"):
+        one = sorted(p.name for p in (tmp_path / "one" / "search" / rel).iterdir())
+        assert one == sorted(p.name for p in (tmp_path / "two" / "search" / rel).iterdir())
+    # The text changes: indexed again.
+    (content / "cases" / "b.md").write_text(case_text("## 背景\n\n防災訓練を中止した。\n", title="防災訓練"),
+                                            encoding="utf-8")
+    build(content, tmp_path / "three", with_search=True)
+    assert calls == [1, 1]
+
+
+def _decode(data: bytes) -> dict[tuple[int, int], dict[int, list[int]]]:
+    """A postings file (index.py) -> {(a, b): {record: [postings]}} — a second reader, for tests."""
+    values, v, shift = [], 0, 0
+    for byte in data:
+        v |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            values.append(v)
+            v, shift = 0, 0
+    at = 1
+    heads = []
+    for _ in range(values[0]):
+        heads.append(values[at:at + 4])
+        at += 4
+    runs = sum(h[2] for h in heads)
+    recs, lens = values[at:at + runs], values[at + runs:at + 2 * runs]
+    posts = values[at + 2 * runs:]
+    out, r, p = {}, 0, 0
+    for a, b, nruns, _total in heads:
+        group, prev = {}, 0
+        for _ in range(nruns):
+            prev += recs[r]
+            vals, last = [], 0
+            for k in range(lens[r]):
+                last = (last if k else 0) + posts[p]
+                vals.append(last)
+                p += 1
+            group[prev] = vals
+            r += 1
+        out[(a, b)] = group
+    return out
+
+
+def test_bigram_postings_are_the_ground_truth(sample_site, truth):
+    """The bigram postings spell out exactly the runs of every field of every case, in order."""
+    manifest = json.loads((sample_site / "search" / "index.json").read_text(encoding="utf-8"))
+    shift = manifest["fieldShift"]
+    at: dict = {}
+    for path in (sample_site / "search" / "gram").iterdir():
+        for (a, b), group in _decode(path.read_bytes()).items():
+            if b == 0:
+                continue
+            for rec, positions in group.items():
+                for p in positions:
+                    at.setdefault((rec, p >> shift), {})[p & ((1 << shift) - 1)] = chr(a) + chr(b)
+    fields = ["title", "summary", "organizations", "body"]
+    for case in truth:
+        for f, name in enumerate(fields):
+            pairs = at.get((case["rank"], f), {})
+            runs, run, last = [], "", None
+            for offset in sorted(pairs):
+                if last is not None and offset == last + 1:
+                    run += pairs[offset][1]
+                else:
+                    if run:
+                        runs.append(run)
+                    run = pairs[offset]
+                last = offset
+            if run:
+                runs.append(run)
+            assert runs == [r for r in norm(case["raw"][name]).split() if len(r) > 1], (case["slug"], name)
 
 
 def test_the_query_set_spans_scripts(sample_site):
@@ -183,7 +288,13 @@ def test_the_query_set_spans_scripts(sample_site):
 
 BATCH = """async ([queries, filters]) => {
   const out = [];
-  for (const q of queries) out.push((await window.kyodoSearch(q, filters)).map(r => r.url));
+  for (const q of queries) out.push((await window.kyodoSearch(q, filters)).filter(r => r.exact).map(r => r.url));
+  return out;
+}"""
+# Every result, exact or not: [[url, exact, why], …] per query.
+BATCH_ALL = """async ([queries, filters]) => {
+  const out = [];
+  for (const q of queries) out.push((await window.kyodoSearch(q, filters)).map(r => [r.url, r.exact, r.why]));
   return out;
 }"""
 
@@ -206,20 +317,144 @@ def truth(sample_site):
 def test_every_case_containing_the_words_is_found_first(page, site_url, truth):
     queries = make_queries(truth)
     open_search(page, site_url)
-    results = page.evaluate(BATCH, [queries, {}])
+    results = page.evaluate(BATCH_ALL, [queries, {}])
     failures = []
     nonempty = 0
-    for q, urls in zip(queries, results):
-        slugs = [slug_of(u) for u in urls]
+    for q, hits in zip(queries, results):
+        slugs = [slug_of(u) for u, _, _ in hits]
+        exact = [slug_of(u) for u, e, _ in hits if e]
         expected = {c["slug"] for c in truth if contains(c, q)}
         nonempty += bool(expected)
         assert len(slugs) == len(set(slugs)), q
-        if not expected <= set(slugs[:len(expected)]):
+        if set(slugs[:len(expected)]) != expected:
             failures.append(f"{q!r}: missing or ranked after others {sorted(expected - set(slugs[:len(expected)]))}")
-        elif set(slugs) != expected:
-            failures.append(f"{q!r}: cases without the words {sorted(set(slugs) - expected)}")
+        elif set(exact) != expected:
+            failures.append(f"{q!r}: marked exact without the words {sorted(set(exact) - expected)}")
+        elif any(not why for _, e, why in hits if not e):
+            failures.append(f"{q!r}: a variant match without its reason")
     assert not failures, f"{len(failures)} of {len(queries)} queries wrong:\n" + "\n".join(failures[:20])
     assert nonempty > len(queries) * 0.8
+
+
+def variant_queries(truth: list[dict]) -> tuple[dict[str, set[str]], list[tuple[str, str]]]:
+    """From the analyser: each word's cases, and (query, word key) for its other spellings and readings.
+
+    A word is a normalised form (子供). Its spellings are the surfaces under
+    which it occurs anywhere in the sample; its reading is the dictionary's
+    (hiragana, and katakana for loanwords). Every spelling and reading of a
+    word must find every case containing the word in any spelling. Text is
+    read in the search's unit of analysis (a clause up to its comma or
+    sentence end, digits as 0: vocab.pieces), since Sudachi reads a word by
+    its context.
+    """
+    analyser = Analyser()
+    cases_of: dict[str, set[str]] = {}
+    spellings: dict[str, set[str]] = {}
+    readings: dict[str, set[str]] = {}
+    for case in truth:
+        for piece in vocab_pieces(list(case["raw"].values())):
+            for w in analyser.words(piece):
+                if w.pos in ("助詞", "助動詞", "補助記号", "空白", "記号") or re.search(r"[\d\s・、。,.]", w.surface):
+                    continue
+                key = norm(w.normalized)
+                cases_of.setdefault(key, set()).add(case["slug"])
+                spellings.setdefault(key, set()).add(norm(w.surface))
+                if w.reading and has_kanji(w.surface) and len(w.reading) >= 2:
+                    readings.setdefault(key, set()).add(w.reading)
+                if fold(w.surface) != norm(w.surface):          # katakana written in hiragana
+                    readings.setdefault(key, set()).add(fold(w.surface))
+    queries = []
+    for key in sorted(cases_of):
+        forms = spellings[key] | readings.get(key, set())
+        if len(forms) < 2:
+            continue
+        for form in sorted(forms):
+            queries.append((form, key))
+    return cases_of, queries
+
+
+@pytest.mark.browser
+def test_other_spellings_and_readings_find_every_case_with_the_word(page, site_url, truth):
+    cases_of, queries = variant_queries(truth)
+    assert len(queries) > 100
+    # The issue's examples are among them.
+    keys = {k for _, k in queries}
+    assert {"子供", "防災", "協働", "町会", "ボランティア"} <= keys
+    open_search(page, site_url)
+    results = page.evaluate(BATCH_ALL, [[q for q, _ in queries], {}])
+    failures = []
+    for (q, key), hits in zip(queries, results):
+        found = {slug_of(u) for u, _, _ in hits}
+        missing = cases_of[key] - found
+        if missing:
+            failures.append(f"{q!r} ({key}): misses {sorted(missing)[:5]}")
+    assert not failures, f"{len(failures)} of {len(queries)} variant queries incomplete:\n" + "\n".join(failures[:30])
+
+
+@pytest.mark.browser
+def test_issue_variants_and_reasons(page, site_url, truth):
+    open_search(page, site_url)
+    q = ["子ども", "子供", "こども", "ぼうさい", "防災", "きょうどう", "ちょうかい", "ぼらんてぃあ", "見守る"]
+    got = dict(zip(q, page.evaluate(BATCH_ALL, [q, {}])))
+    kodomo = {c["slug"] for c in truth if contains(c, "子ども")}
+    assert kodomo and {slug_of(u) for u, _, _ in got["子供"]} >= kodomo
+    assert {slug_of(u) for u, _, _ in got["こども"]} >= kodomo
+    assert any(why == ["「子ども」"] for _, e, why in got["子供"] if not e)
+    bosai = {c["slug"] for c in truth if contains(c, "防災")}
+    assert bosai and {slug_of(u) for u, _, _ in got["ぼうさい"]} >= bosai
+    assert all(why == ["読み「ぼうさい」"] for _, e, why in got["ぼうさい"] if not e)
+    cases_of, _ = variant_queries(truth)
+    for kana, key in (("きょうどう", "協働"), ("ちょうかい", "町会"), ("ぼらんてぃあ", "ボランティア")):
+        want = cases_of[key]
+        assert want and {slug_of(u) for u, _, _ in got[kana]} >= want, kana
+    mimamori = {c["slug"] for c in truth if contains(c, "見守り")}
+    assert {slug_of(u) for u, _, _ in got["見守る"]} >= mimamori
+
+
+@pytest.mark.browser
+def test_years_and_terms_in_the_query_offer_their_filter(page, site_url, truth):
+    open_search(page, site_url)
+    offers = page.evaluate("""async (qs) => { const out = [];
+      for (const q of qs) out.push(await window.kyodoSearch.suggest(q, {})); return out; }""",
+                           ["令和6年度", "R6", "2024年度", "平成30年度", "令和元年度", "r1", "NPO法人", "共催",
+                            "npo", "防災 令和5年度", "防災"])
+    years = [[(o["key"], o["value"]) for o in found] for found in offers[:6]]
+    assert years == [[("year", "2024")]] * 3 + [[("year", "2018")], [("year", "2019")], [("year", "2019")]]
+    assert [(o["key"], o["value"]) for o in offers[6]] == [("partner", "npo")]
+    assert [(o["key"], o["value"]) for o in offers[7]] == [("form", "co-host")]
+    assert [(o["key"], o["value"]) for o in offers[8]] == [("partner", "npo")]       # an alias
+    combined = offers[9]
+    assert [(o["key"], o["value"], o["query"]) for o in combined] == [("year", "2023", "防災")]
+    want = sum(1 for c in truth if contains(c, "防災") and c["year"] == 2023)
+    assert combined[0]["count"] == want
+    assert offers[10] == []
+    # In the page: a button applies the filter and takes the word out of the query.
+    year = max({c["year"] for c in truth}, key=lambda y: sum(contains(c, "防災") and c["year"] == y for c in truth))
+    open_search(page, site_url, f"?q=防災%20{year}年度")
+    page.wait_for_function("() => !document.getElementById('search-offers').hidden")
+    page.click("#search-offers button")
+    page.wait_for_function(f"() => location.search.includes('year={year}')")
+    assert page.input_value("#q") == "防災"
+    assert page.is_checked(f"#f-year-{year}")
+
+
+@pytest.mark.browser
+def test_no_results_suggest_what_does_find_something(page, site_url, truth):
+    open_search(page, site_url)
+    alts = page.evaluate("""async (qs) => { const out = [];
+      for (const q of qs) out.push(await window.kyodoSearch.alternatives(q, {})); return out; }""",
+                         ["ぼうさ", "防災 存在しない言葉", "子育て ちょうか"])
+    assert any("防災" in a["query"] and a["count"] > 0 for a in alts[0])
+    assert any(a["query"] == "防災" and "除く" in a["reason"] for a in alts[1])
+    assert all(a["count"] > 0 for found in alts for a in found)
+    # Filters that exclude everything: removing them is offered.
+    none = page.evaluate("() => window.kyodoSearch.alternatives('防災', {year: ['1990']})")
+    assert any(a["filters"] == {} and a["count"] == sum(contains(c, "防災") for c in truth) for a in none)
+    # The page never shows a bare zero: it says so and offers the alternatives.
+    open_search(page, site_url, "?q=%E3%81%BC%E3%81%86%E3%81%95")        # ぼうさ
+    page.wait_for_function("() => !document.getElementById('search-offers').hidden")
+    assert "見つかりませんでした" in page.text_content("#search-status")
+    assert page.locator("#search-offers button").count() >= 1
 
 
 @pytest.mark.browser
@@ -283,7 +518,7 @@ def test_query_and_filters_together(page, site_url, truth):
     open_search(page, site_url)
     got = page.evaluate("""async (combos) => {
       const out = [];
-      for (const [q, f] of combos) out.push((await window.kyodoSearch(q, f)).map(r => r.url));
+      for (const [q, f] of combos) out.push((await window.kyodoSearch(q, f)).filter(r => r.exact).map(r => r.url));
       return out;
     }""", combos)
     for (q, f), urls in zip(combos, got):

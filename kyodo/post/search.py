@@ -1,95 +1,129 @@
-"""Build the search index inside the staged output.
+"""Build the search index inside the staged output (``search/``).
 
-Every case becomes one Pagefind record (templates/search_record.html) whose
-searchable text is character-bigram tokens (kyodo/search/ngram.py), indexed
-by the Pagefind binary into ``pagefind/``. The records are written to a
-temporary folder for the command-line indexer: Pagefind's Python API answers
-one request per 100 ms, which is minutes for a thousand cases. Then
-``search/cases.json`` maps each Pagefind result id to what the search page
-shows and counts (title, summary, organisations, year, term slugs), in
-catalogue order, so the page never loads Pagefind's per-result fragments.
+The records (kyodo/search/records.py: one per case page, any page family can
+add its own) are indexed by kyodo/search/index.py. The text part of the index
+(bigram postings, lexicon, word postings) depends only on the records' text:
+it is kept in the build cache under a hash of that text, so a rebuild in
+which no searched text changed copies it instead of indexing again. Facets,
+years and the display data are cheap and always written fresh.
 """
 
 from __future__ import annotations
 
-import gzip
-import importlib.util
 import json
-import subprocess
-import sys
-import tempfile
+import os
 from pathlib import Path
 
-from kyodo import paths
-from kyodo.errors import UsageError
-from kyodo.render.env import make_env
-from kyodo.search.records import Record, record
+from kyodo import __version__
+from kyodo.cache import Cache, cache_root, digest
+from kyodo.search import index as idx
+from kyodo.search.records import Record, case_record
+from kyodo.search import vocab as vocab_module
+from kyodo.search.vocab import Vocabularies
+from kyodo.text import analysis as analysis_module
+from kyodo.text.analysis import analyser
 
-FRAGMENT_MAGIC = b"pagefind_dcd"
-# Pagefind's own UIs are not used by the site (assets/search.js is).
-UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-
-
-def index(site_dir: Path, view) -> None:
-    """Index every case of ``view`` into ``site_dir/pagefind`` and write ``search/cases.json``."""
-    if importlib.util.find_spec("pagefind") is None:  # the pip package that ships the binary
-        raise UsageError("検索インデックスを作る pagefind が入っていません。"
-                         "pip install 'pagefind[extended]' を実行するか、--no-search を付けてください")
-    site_dir = Path(site_dir).resolve()
-    records = [record(case, rank, view.case_html[case.slug].html) for rank, case in enumerate(view.cases)]
-    template = make_env(paths.TEMPLATES).get_template("search_record.html")
-    pages = [(r.url, template.render(record=r)) for r in records]
-    out = site_dir / "pagefind"
-    if pages:
-        _run_pagefind(pages, out)
-        for name in UNUSED:
-            (out / name).unlink(missing_ok=True)
-    ids = fragment_ids(out)
-    missing = [r.url for r in records if r.url not in ids]
-    if missing:
-        raise UsageError("検索インデックスに入らなかった事例があります: " + "、".join(missing[:5]))
-    data = {"cases": [case_entry(r, ids[r.url]) for r in records]}
-    target = site_dir / "search" / "cases.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+INDEX_FORMAT = "kyodo-search-2"
 
 
-def _run_pagefind(pages: list[tuple[str, str]], out: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="kyodo-search-") as tmp:
-        for url, html in pages:
-            target = Path(tmp, url.strip("/"), "index.html")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
-        cmd = [sys.executable, "-m", "pagefind", "--site", tmp, "--output-path", str(out), "--silent"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
-        raise UsageError("検索インデックスを作れませんでした（pagefind）: " + " / ".join(detail))
+def records_of(view) -> list[Record]:
+    """Every searchable page, in catalogue order (cases, newest first)."""
+    return [case_record(case, view.case_html[case.slug].html) for case in view.cases]
 
 
-def fragment_ids(out: Path) -> dict[str, str]:
-    """Record URL -> Pagefind result id (the fragment file's name)."""
-    ids: dict[str, str] = {}
-    folder = out / "fragment"
-    if not folder.is_dir():
-        return ids
-    for path in sorted(folder.glob("*.pf_fragment")):
-        data = gzip.decompress(path.read_bytes())
-        if data.startswith(FRAGMENT_MAGIC):
-            data = data[len(FRAGMENT_MAGIC):]
-        ids[json.loads(data)["url"]] = path.name.removesuffix(".pf_fragment")
-    return ids
+def _analysis_salt(readings: dict) -> str:
+    """Everything besides the text that shapes the cached index: versions, readings, the code."""
+    try:
+        from importlib.metadata import version
+        dict_version = version("sudachidict-core") + "/" + version("sudachipy")
+    except Exception:   # noqa: BLE001 - any metadata problem only weakens the cache key
+        dict_version = "?"
+    code = [Path(m.__file__).read_bytes() for m in (idx, vocab_module, analysis_module)]
+    return digest(INDEX_FORMAT, dict_version, json.dumps(sorted(readings.items()), ensure_ascii=False), *code)
 
 
-def case_entry(r: Record, pagefind_id: str) -> dict:
-    case = r.case
-    return {
-        "id": pagefind_id,
-        "url": case.url,
-        "title": case.title,
-        "summary": case.summary,
-        "organizations": list(case.organizations),
-        "year": case.fiscal_year,
-        "terms": {key: [t.slug for t in terms] for key, terms in case.terms.items()},
-    }
+def text_hash(fields: list[list[str]], salt: str) -> str:
+    return digest(salt, *("\x1f".join(f) for f in fields))
+
+
+def build_text_index(fields: list[list[str]], readings: dict, cache: Cache | None, salt: str) -> idx.Built:
+    """The text part of the index, from the cache when the text is unchanged."""
+    version = text_hash(fields, salt)
+    if cache is not None:
+        cached = _unpack(cache.get_bytes("index"))
+        if cached is not None and cached.version == version:
+            return cached
+    vocab = Vocabularies(fields, analyser(tuple(sorted(readings.items()))), cache)
+    built = idx.text_index(fields, vocab, version)
+    if cache is not None:
+        cache.put_bytes("index", _pack(built))
+    return built
+
+
+def write_index(site_dir, records: list[Record], facets: list, years: list[int],
+                readings: dict | None = None, cache_dir=None) -> None:
+    """Write ``search/`` under ``site_dir`` for ``records``.
+
+    ``facets`` is a list of (key, facet label, [(slug, label, aliases), …]);
+    ``years`` the fiscal years offered as filters.
+    """
+    readings = readings or {}
+    salt = _analysis_salt(readings)
+    cache = Cache(cache_dir, "search", salt) if cache_dir is not None else None
+    fields = [r.fields for r in records]
+    built = build_text_index(fields, readings, cache, salt)
+    layout, width = idx.facet_layout(records, [(k, [t[0] for t in terms]) for k, _, terms in facets], years)
+    for f, (_, label, terms) in zip(layout, facets):
+        f["label"] = label
+        f["labels"] = [t[1] for t in terms]
+        f["aliases"] = [list(t[2]) for t in terms]
+    files = dict(built.files)
+    files["facets.bin"] = idx.facets_file(records, layout, width, years)
+    files.update(idx.meta_files(records))
+    files["index.json"] = idx.manifest(records, built, layout, width, years)
+    root = os.path.join(str(site_dir), "search")
+    made = set()
+    for rel, data in sorted(files.items()):
+        path = os.path.join(root, rel)
+        folder = os.path.dirname(path)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+def index(site_dir, view) -> None:
+    """Index every case of ``view`` into ``site_dir/search/``."""
+    facets = [(f.key, f.label, [(t.slug, t.label, tuple(getattr(t, "aliases", ()) or ())) for t in f.terms])
+              for f in view.taxonomy.facets.values()]
+    years = sorted({c.fiscal_year for c in view.cases}, reverse=True)
+    readings = dict(getattr(view.content, "readings", None) or {})
+    write_index(site_dir, records_of(view), facets, years, readings, cache_root(view.content.root))
+
+
+# ---- the cached text index: one blob -------------------------------------------------
+
+def _pack(built: idx.Built) -> bytes:
+    names = sorted(built.files)
+    head = json.dumps({"version": built.version, "shards": built.shards, "kyodo": __version__,
+                       "files": [[n, len(built.files[n])] for n in names]}, ensure_ascii=False).encode()
+    return len(head).to_bytes(8, "little") + head + b"".join(built.files[n] for n in names)
+
+
+def _unpack(blob: bytes | None) -> idx.Built | None:
+    if not blob or len(blob) < 8:
+        return None
+    try:
+        size = int.from_bytes(blob[:8], "little")
+        head = json.loads(blob[8:8 + size])
+        at = 8 + size
+        files = {}
+        for name, length in head["files"]:
+            files[name] = blob[at:at + length]
+            at += length
+        if at != len(blob):
+            return None
+        return idx.Built(files, head["shards"], head["version"])
+    except (ValueError, KeyError, TypeError):
+        return None

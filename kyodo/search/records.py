@@ -1,18 +1,19 @@
-"""What is searchable about a case, and the record Pagefind indexes for it.
+"""What is searchable: a list of records, each a page with text fields.
 
-Exactly four fields are searched: title, summary, organisations and the body
-(the text of the rendered markdown). Searching more fields would let a case
-match on text a resident cannot see in those four, and rank it among the
-cases that contain the words.
+A record is generic — a case page today, any other page family tomorrow (an
+organisation page, a guideline chapter): give it a URL, a title and its
+searched fields. Exactly the fields in :data:`FIELDS` are searched, in that
+order of weight (a word in the title ranks above one in the body only).
+Searching text a resident cannot see in these fields would rank a page among
+those that contain the words.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from kyodo.model.case import Case
-from kyodo.search.ngram import char_text, token_text
+FIELDS = ("title", "summary", "organizations", "body")
 
 # Elements whose boundaries separate words: text on either side never forms
 # one run (like a browser's innerText).
@@ -46,30 +47,24 @@ def html_text(html: str) -> str:
     return "".join(parser.parts)
 
 
-def searchable(case: Case, body_html: str) -> dict[str, str]:
-    """The four searched fields, as readable text."""
-    return {
-        "title": case.title,
-        "summary": case.summary,
-        "organizations": "\n".join(case.organizations),
-        "body": html_text(body_html),
-    }
-
-
 @dataclass
 class Record:
-    """One case as Pagefind sees it (rendered by templates/search_record.html)."""
-    case: Case
-    rank: int                       # position in the catalogue (newest first)
-    tokens: dict[str, str]          # field -> n-gram token text; "chars": distinct characters
+    """One searchable page. ``fields`` maps names of :data:`FIELDS` to readable text."""
+    url: str                                   # site-relative, e.g. "cases/kosodate/"
+    title: str
+    summary: str = ""
+    organizations: tuple[str, ...] = ()
+    body: str = ""
+    year: int | None = None                    # fiscal year, for the year filter
+    terms: dict[str, list[str]] = field(default_factory=dict)   # facet key -> term slugs
 
     @property
-    def url(self) -> str:
-        return "/" + self.case.url
+    def fields(self) -> list[str]:
+        return [self.title, self.summary, "\n".join(self.organizations), self.body]
 
 
-def record(case: Case, rank: int, body_html: str) -> Record:
-    fields = searchable(case, body_html)
-    tokens = {k: token_text(v) for k, v in fields.items()}
-    tokens["chars"] = char_text(*fields.values())
-    return Record(case, rank, tokens)
+def case_record(case, body_html: str) -> Record:
+    return Record(url=case.url, title=case.title, summary=case.summary,
+                  organizations=tuple(case.organizations), body=html_text(body_html),
+                  year=case.fiscal_year,
+                  terms={key: [t.slug for t in terms] for key, terms in case.terms.items()})
