@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from kyodo.search import index as search_index
+from tests.factory import SAMPLE
 from kyodo.search.vocab import fold
 from kyodo.search.vocab import pieces as vocab_pieces
 from kyodo.text.analysis import Analyser, has_kanji
@@ -336,6 +337,14 @@ def test_every_case_containing_the_words_is_found_first(page, site_url, truth):
     assert nonempty > len(queries) * 0.8
 
 
+def sample_readings() -> dict[str, str]:
+    """The ward's own readings (content/readings.yml): the analyser reads them first."""
+    import yaml
+    path = SAMPLE / "readings.yml"
+    return {str(k): str(v) for k, v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items()} \
+        if path.exists() else {}
+
+
 def variant_queries(truth: list[dict]) -> tuple[dict[str, set[str]], list[tuple[str, str]]]:
     """From the analyser: each word's cases, and (query, word key) for its other spellings and readings.
 
@@ -347,7 +356,7 @@ def variant_queries(truth: list[dict]) -> tuple[dict[str, set[str]], list[tuple[
     sentence end, digits as 0: vocab.pieces), since Sudachi reads a word by
     its context.
     """
-    analyser = Analyser()
+    analyser = Analyser(sample_readings())
     cases_of: dict[str, set[str]] = {}
     spellings: dict[str, set[str]] = {}
     readings: dict[str, set[str]] = {}
