@@ -1,7 +1,7 @@
 """Benchmark (not a test): seconds to produce the printed booklet.
 
-    python bench/booklet.py            # sample content and a 500-case corpus
-    python bench/booklet.py 64 500 2000
+    python3 bench/booklet.py            # sample content and a 500-case corpus
+    python3 bench/booklet.py 64 500 2000
 
 For each size: validate + views, render the booklet page, typeset with
 WeasyPrint; prints pages and seconds per step. The corpus comes from

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How long the first result list takes to appear after typing, on a large site.
 
-    python bench/search_latency.py [N] [--keep DIR]
+    python3 bench/search_latency.py [N] [--keep DIR]
 
 Generates N synthetic cases (default 1,000) with /work/shared/corpus/gen_corpus.py
 (or $KYODO_CORPUS_GEN), builds the site with its search index, serves it on

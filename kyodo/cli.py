@@ -1,10 +1,13 @@
-"""Command line: ``python build.py [command] [options]``."""
+"""Command line: ``python3 build.py [command] [options]`` (Windows: ``py build.py``)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
+
+from kyodo.argparse_ja import JapaneseParser, typed
+from kyodo.launcher import RUN
+from kyodo.text.suggest import closest
 
 DESCRIPTION = """\
 協働事例集（kyodo）: content/ の事例と協働指針から、検索できるウェブサイトを作ります。
@@ -15,53 +18,55 @@ DESCRIPTION = """\
   serve            サイトを作り、http://127.0.0.1:8000 で表示する（保存すると作り直して再読み込み）
   new              新しい事例ファイルを、質問に答えて作る
   pdf              印刷用の冊子（A4 の PDF）を作る（site/booklet.pdf）
+
+コマンドは build.py のあるフォルダ（content フォルダのあるところ）で実行します。
 """
 
 EPILOG = """\
 例:
-  python build.py                         content/ から site/ を作る
-  python build.py --content mine --out public
-  python build.py --no-search             検索インデックスを省いて速く作る
-  python build.py check                   事例ファイルを検査する
-  python build.py serve --port 8080       作って http://127.0.0.1:8080 で表示する
-  python build.py new                     質問に答えて content/cases/ に事例ファイルを作る
-  python build.py pdf                     冊子 site/booklet.pdf を作る
-  python build.py pdf --year 2024         令和6年度の事例だけの冊子 site/booklet-2024.pdf を作る
-  python build.py pdf --filter domain=c   分類で絞った冊子を作る（分類=値のスラッグか名前）
-  python build.py --pdf                   サイトと冊子 booklet.pdf をまとめて作る
-"""
+  {run}                         content/ から site/ を作る
+  {run} --content mine --out public
+  {run} --no-search             検索インデックスを省いて速く作る
+  {run} check                   事例ファイルを検査する
+  {run} serve --port 8080       作って http://127.0.0.1:8080 で表示する
+  {run} new                     質問に答えて content/cases/ に事例ファイルを作る
+  {run} pdf                     冊子 site/booklet.pdf を作る
+  {run} pdf --year 2024         令和6年度の事例だけの冊子 site/booklet-2024.pdf を作る
+  {run} pdf --filter domain=c   分類で絞った冊子を作る（分類=値のスラッグか名前）
+  {run} --pdf                   サイトと冊子 booklet.pdf をまとめて作る
+""".format(run=RUN)
 
 COMMANDS = ("build", "check", "serve", "new", "pdf")
 
 
-class Parser(argparse.ArgumentParser):
+class Parser(JapaneseParser):
     def error(self, message: str):  # Japanese, and no traceback
         self.print_usage(sys.stderr)
-        print(f"エラー: 引数が正しくありません（{message}）。--help で使い方を表示します", file=sys.stderr)
+        print(f"エラー: 引数が正しくありません（{message}）。{self.prog} --help で使い方を表示します", file=sys.stderr)
         raise SystemExit(2)
 
 
 def _parser(command: str) -> Parser:
-    p = Parser(prog=f"build.py {command}" if command != "build" else "build.py",
-               description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+    p = Parser(prog=f"{RUN} {command}" if command != "build" else RUN,
+               description=DESCRIPTION, epilog=EPILOG)
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="フォルダ",
                    help="コンテンツのフォルダ（既定: content）")
     if command in ("build", "serve"):
-        p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
+        p.add_argument("--out", type=Path, default=Path("site"), metavar="フォルダ",
                        help="出力先のフォルダ（既定: site）")
         p.add_argument("--no-search", action="store_true", help="検索インデックスを作らない（確認用・計測用）")
     if command == "build":
         p.add_argument("--pdf", action="store_true", help="印刷用の冊子 booklet.pdf も作る（WeasyPrint を使います）")
     if command == "pdf":
-        p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
+        p.add_argument("--out", type=Path, default=Path("site"), metavar="フォルダ",
                        help="冊子の PDF を書き出すフォルダ（既定: site）")
         p.add_argument("--year", action="append", default=[], metavar="年度",
                        help="この年度の事例だけの冊子にする（2024・令和6 など。くり返し指定できます）")
         p.add_argument("--filter", action="append", default=[], metavar="分類=値",
                        help="分類で絞った冊子にする（例: domain=c。くり返し指定できます）")
     if command == "serve":
-        p.add_argument("--host", default="127.0.0.1", help="待ち受けるアドレス（既定: 127.0.0.1）")
-        p.add_argument("--port", type=int, default=8000, help="ポート番号（既定: 8000）")
+        p.add_argument("--host", default="127.0.0.1", metavar="アドレス", help="待ち受けるアドレス（既定: 127.0.0.1）")
+        p.add_argument("--port", type=typed(int, "ポート番号"), default=8000, metavar="番号", help="ポート番号（既定: 8000）")
     if command == "new":
         from kyodo.commands import new
         new.add_arguments(p)
@@ -71,7 +76,13 @@ def _parser(command: str) -> Parser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = argv.pop(0) if argv and argv[0] in COMMANDS else "build"
+    if command == "build" and argv and not argv[0].startswith("-"):
+        return _unknown_command(argv[0])
     args = _parser(command).parse_args(argv)
+    if not args.content.is_dir():
+        from kyodo.commands.where import missing_content
+        print(missing_content(args.content, command), file=sys.stderr)
+        return 1
     try:
         if command == "check":
             from kyodo.commands import check
@@ -90,3 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\n中断しました", file=sys.stderr)
         return 130
+
+
+def _unknown_command(word: str) -> int:
+    near = closest(word, COMMANDS, cutoff=0.5)
+    hint = f"「{near}」のことですか（{RUN} {near}）。" if near else ""
+    print(f"エラー: 「{word}」というコマンドはありません。{hint}"
+          f"使えるコマンド: {'、'.join(COMMANDS)}。{RUN} --help で使い方を表示します", file=sys.stderr)
+    return 2

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install what the tests need, then run the whole suite: bash scripts/test.sh [pytest options]
+# Quick start, step 2: install what the tests need (Debian packages, .venv with the
+# test extras, axe-core), then run the whole suite: bash scripts/test.sh [pytest options]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-test-tools.sh
-exec python3 -m pytest "$@"
+exec "${KYODO_VENV:-.venv}/bin/python" -m pytest "$@"

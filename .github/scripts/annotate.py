@@ -1,4 +1,4 @@
-"""Show `python build.py check` problems on the pull request.
+"""Show `python3 build.py check` problems on the pull request.
 
 Reads the saved output of ``check`` (lines ``path:line: field: message``) and
 prints GitHub Actions annotations, so each problem appears on the changed

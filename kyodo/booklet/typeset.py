@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from kyodo import paths
 from kyodo.errors import UsageError
+from kyodo.launcher import SETUP
 
 VIRTUAL_ROOT = PurePosixPath("/kyodo-booklet-site")     # never read: the fetcher maps it
 PAGE_URL = "file://" + str(VIRTUAL_ROOT / "booklet" / "index.html")
@@ -40,7 +41,7 @@ def _weasyprint():
         import weasyprint
     except ImportError as exc:
         raise UsageError("冊子の PDF を作る WeasyPrint が入っていません。"
-                         "python3 -m pip install weasyprint を実行してください") from exc
+                         f"{SETUP} を実行してください") from exc
     except OSError as exc:   # the Pango libraries are missing
         raise UsageError("WeasyPrint が使う Pango が見つかりません。"
                          "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk "

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from kyodo.errors import Problems
 from kyodo.load import frontmatter, yamlsafe
+from kyodo.launcher import RUN
 from kyodo.load.content import display_path
 from kyodo.model.site import Site
 from kyodo.model.taxonomy import Facet, Taxonomy, Term
@@ -56,11 +57,11 @@ class Answers:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--slug", help="ファイル名（英小文字・数字・ハイフン。.md は不要）")
-    p.add_argument("--title", help="題名")
-    p.add_argument("--summary", help="要約（一覧や検索結果に表示する 1〜2 文）")
-    p.add_argument("--fiscal-year", dest="fiscal_year", metavar="YEAR", help="年度（西暦。令和6 などの和暦も可）")
-    p.add_argument("--set", dest="sets", action="append", default=[], metavar="FACET=TERM[,TERM…]",
+    p.add_argument("--slug", metavar="ファイル名", help="ファイル名（英小文字・数字・ハイフン。.md は不要）")
+    p.add_argument("--title", metavar="題名", help="題名")
+    p.add_argument("--summary", metavar="要約", help="要約（一覧や検索結果に表示する 1〜2 文）")
+    p.add_argument("--fiscal-year", dest="fiscal_year", metavar="年度", help="年度（西暦。令和6 などの和暦も可）")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="分類=値[,値…]",
                    help="分類の値（名称かスラッグ）。分類ごとに 1 回。例: --set partner=NPO法人,区民")
 
 
@@ -190,7 +191,7 @@ def _optional_examples(site: Site, year: int) -> dict[str, list[str]]:
 def render_case(answers: Answers, site: Site, taxonomy: Taxonomy) -> str:
     lines = [
         "---",
-        "# 事例ファイルです。項目の書き方: docs/case-fields.md ／ 確かめ方: python build.py check",
+        "# 事例ファイルです。項目の書き方: docs/case-fields.md ／ 確かめ方: python3 build.py check",
         "# 「#」から行末まではメモ（コメント）で、サイトには表示されません。",
         f"title: {yaml_scalar(answers.title)}",
         f"summary: {yaml_scalar(answers.summary)}",
@@ -395,6 +396,6 @@ def run(args) -> int:
     print(f"  1. {shown} を開き、本文の見出しの下に内容を書きます。")
     print("     「[//]: # (…)」の行は書き方の案内です。サイトには表示されないので、消しても残してもかまいません。")
     print("  2. 任意の項目（団体名・期間・事業費・指標・問い合わせ先など）は、行頭の「# 」を消して書き換えます。")
-    print("  3. python build.py check で確かめます（「問題はありません」と出れば大丈夫です）。")
-    print("  4. python build.py serve で、ブラウザで見た目を確かめられます。")
+    print(f"  3. {RUN} check で確かめます（「問題はありません」と出れば大丈夫です）。")
+    print(f"  4. {RUN} serve で、ブラウザで見た目を確かめられます。")
     return 0

@@ -148,7 +148,7 @@ def case_schema(site: Site, taxonomy: Taxonomy) -> dict:
         "$id": site.absolute(SCHEMA_PATH),
         "title": f"{site.title}: 事例ファイルの front matter",
         "description": "content/cases/<スラッグ>.md の先頭の --- で囲んだ部分に書ける項目です。"
-                       "最終的な判定は python build.py check が行います。",
+                       "最終的な判定は python3 build.py check が行います。",
         "type": "object",
         "properties": properties,
         "required": list(REQUIRED) + list(taxonomy.facets),

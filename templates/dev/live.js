@@ -42,7 +42,7 @@
     });
     var foot = document.createElement("p");
     foot.style.cssText = "margin:0;font-size:.875rem;color:#4d4d4d";
-    foot.textContent = "このお知らせは python build.py serve で表示しているときだけ出ます。公開サイトには出ません。";
+    foot.textContent = "このお知らせは python3 build.py serve で表示しているときだけ出ます。公開サイトには出ません。";
     var close = document.createElement("button");
     close.type = "button";
     close.textContent = "閉じる";
