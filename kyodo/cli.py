@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -73,12 +74,17 @@ def _parser(command: str) -> Parser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+def parse(argv: list[str]) -> tuple[str, argparse.Namespace]:
+    """(command, options) from the words after ``build.py``; exits 2 on a mistake."""
+    argv = list(argv)
     command = argv.pop(0) if argv and argv[0] in COMMANDS else "build"
     if command == "build" and argv and not argv[0].startswith("-"):
-        return _unknown_command(argv[0])
-    args = _parser(command).parse_args(argv)
+        raise SystemExit(_unknown_command(argv[0]))
+    return command, _parser(command).parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    command, args = parse(sys.argv[1:] if argv is None else argv)
     if not args.content.is_dir():
         from kyodo.commands.where import missing_content
         print(missing_content(args.content, command), file=sys.stderr)

@@ -116,6 +116,8 @@ GOOD = {
         "links": "[{title: 案内, url: 'https://example.jp/a'}]", "updated": "2025-03-31", "draft": "false",
     },
     "contact as one line": {"contact": "子ども家庭部 子育て支援課"},
+    "contact as written in Japan": {"contact": "{phone: 03-1234-5678（内線 123）, email: kodomo@city.example.jp}"},
+    "mobile and free-dial numbers": {"contact": "{phone: '0120-123-456'}"},
 }
 
 
@@ -152,6 +154,13 @@ BAD = {
     "link without url": ({"links": "[{title: x}]"}, ()),
     "contact url scheme": ({"contact": "{url: 'ftp://example.jp/'}"}, ()),
     "contact unknown field": ({"contact": "{fax: 03-0000-0000}"}, ()),
+    "contact e-mail with a full-width ＠": ({"contact": "{email: kodomo＠city.example.jp}"}, ()),
+    "contact e-mail without a domain": ({"contact": "{email: kodomo}"}, ()),
+    "contact phone in full-width digits": ({"contact": "{phone: ０３−１２３４−５６７８}"}, ()),
+    "contact phone too short": ({"contact": "{phone: 03-1234-567}"}, ()),
+    "year in full-width digits": ({"fiscal_year": "２０２４"}, ()),
+    "year in 和暦": ({"fiscal_year": "R6"}, ()),
+    "a list written with 、": ({"outcomes": "地域のネットワークづくり、区民満足度の向上"}, ()),
     "image as text": ({"image": "photo.jpg"}, ()),
     "image of a bad type": ({"image": "{src: photo.bmp, alt: 写真}"}, ()),
     "image without alt": ({"image": "{src: photo.jpg}"}, ()),

@@ -149,9 +149,9 @@ def test_single_valued_facet_rejects_two_values(tmp_path):
 
 
 @pytest.mark.parametrize("value,hint", [
-    ('"2024"', "2024 と数字だけ"),
-    ("令和6年度", "2024 と書いて"),
-    ("2024.5", "例: 2024"),
+    ('"2024"', "数字だけで、次のように書いてください: fiscal_year: 2024"),
+    ("令和6年度", "令和6年度 なら、次のように書いてください: fiscal_year: 2024"),
+    ("2024.5", "例: fiscal_year: 2024"),
 ])
 def test_non_integer_year(tmp_path, value, hint):
     (p,) = only(problems_for(tmp_path, {"a.md": case_text(fiscal_year=value)}), "a.md")
@@ -196,7 +196,7 @@ def test_image_outside_content_images(tmp_path, src, words):
 
 def test_image_needs_alt(tmp_path):
     (p,) = only(problems_for(tmp_path, {"a.md": case_text(image="{src: ok.png}")}, images={"ok.png": PNG}), "a.md")
-    assert p.field == "image" and "alt" in p.message
+    assert p.field == "image.alt" and "alt" in p.message
 
 
 def test_optional_fields_are_checked(tmp_path):
@@ -205,7 +205,7 @@ def test_optional_fields_are_checked(tmp_path):
         indicators="[{name: 参加者数}]", process="{実施: 行った, 準備: した}", updated="昨日", draft="はい")
     problems = only(problems_for(tmp_path, {"a.md": text}), "a.md")
     fields = {p.field for p in problems}
-    assert {"status", "budget", "principles[2]", "links[1].url", "indicators[1]", "process.準備",
+    assert {"status", "budget", "principles[2]", "links[1].url", "indicators[1].value", "process.準備",
             "updated", "draft"} <= fields, problems
     assert all(p.line > 1 for p in problems)
 

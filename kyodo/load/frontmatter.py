@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kyodo.errors import Problems
-from kyodo.load import yamlsafe
+from kyodo.load import hints, yamlsafe
 
 FENCE = "---"
 MAX_BYTES = 2 * 1024 * 1024
@@ -76,9 +76,10 @@ def read(path: Path, display: str, problems: Problems) -> Document | None:
     if not ok:
         return None
     loaded = yamlsafe.load("\n".join(lines[1:end]), first_line=2)
-    for issue in loaded.issues:
+    issues = hints.explain(lines[1:end], 2, loaded) or loaded.issues
+    for issue in issues:
         problems.add(display, issue.line, issue.field, issue.message)
-    if loaded.issues:
+    if issues:
         return None
     meta = loaded.data
     if meta is None:
@@ -109,9 +110,10 @@ def read_yaml_file(path: Path, display: str, problems: Problems) -> Document | N
             problems.add(display, i, "YAML", "行頭にタブ文字があります。字下げには半角スペースを使ってください")
             return None
     loaded = yamlsafe.load(text, first_line=1)
-    for issue in loaded.issues:
+    issues = hints.explain(text.split("\n"), 1, loaded) or loaded.issues
+    for issue in issues:
         problems.add(display, issue.line, issue.field, issue.message)
-    if loaded.issues:
+    if issues:
         return None
     if not isinstance(loaded.data, dict):
         problems.add(display, 1, "YAML", "「項目名: 値」の形で書いてください")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import unicodedata
 from pathlib import Path
 
 from kyodo.errors import Problems
@@ -16,7 +17,9 @@ from kyodo.paths import inside
 from kyodo.text.normalize import fold
 from kyodo.text.suggest import closest
 from kyodo.text.wareki import parse_wareki
-from kyodo.validate.checker import Checker, type_name
+from kyodo.validate.checker import Checker, field_name, type_name
+from kyodo.validate.contact import check_email, check_phone
+from kyodo.validate.hints import list_line, split_list
 from kyodo.validate.terms import resolve as resolve_term
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -98,18 +101,21 @@ class CaseValidator:
         hi = last_year()
         if value is None:
             c.error(("fiscal_year",) if "fiscal_year" in m else (),
-                    "「fiscal_year」は必須です。事業を行った年度を西暦の整数で書いてください（例: 2024）")
+                    "「fiscal_year」は必須です。事業を行った年度（西暦）を、次のように書いてください: fiscal_year: 2024",
+                    field="fiscal_year")
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            hint = ""
             as_text = str(value).strip()
             converted = parse_wareki(as_text)
+            digits = re.fullmatch(r"(\d{4})\s*(年度?)?", unicodedata.normalize("NFKC", as_text), re.ASCII)
             if converted:
-                hint = f"{as_text} なら {converted} と書いてください"
-            elif re.fullmatch(r"\d{4}(年度?)?", as_text):
-                hint = f"{as_text[:4]} と数字だけで書いてください"
+                hint = f"{as_text} なら、次のように書いてください: fiscal_year: {converted}"
+            elif digits and not re.match(r"[0-9]{4}", as_text):
+                hint = f"数字が全角です。半角の数字で、次のように書いてください: fiscal_year: {digits[1]}"
+            elif digits:
+                hint = f"数字だけで、次のように書いてください: fiscal_year: {digits[1]}"
             else:
-                hint = "例: 2024（令和6年度）"
+                hint = "例: fiscal_year: 2024（令和6年度）"
             c.error(("fiscal_year",), f"年度は西暦の整数で書いてください（いまは{type_name(value)}「{as_text}」です）。{hint}")
             return None
         if not FIRST_YEAR <= value <= hi:
@@ -122,7 +128,9 @@ class CaseValidator:
         value = m.get(key)
         if value is None or value == [] or value == "":
             c.error((key,) if key in m else (),
-                    f"「{key}」（{facet.label}）は必須です。次から選んで書いてください: {facet.allowed()}")
+                    f"「{key}」（{facet.label}）は必須です。次から選んで書いてください: {facet.allowed()}", field=key)
+            return ()
+        if self._list_slip(c, facet, value):
             return ()
         items = value if isinstance(value, list) else [value]
         if not facet.multiple and len(items) > 1:
@@ -142,6 +150,27 @@ class CaseValidator:
             if term not in found:
                 found.append(term)
         return tuple(sorted(found, key=lambda t: t.order))
+
+    @staticmethod
+    def _list_slip(c: Checker, facet: Facet, value) -> bool:
+        """A list written with 、，, (``a、b`` or ``[a、b]``): report the line as it should be."""
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(i, str) for i in items) or all(facet.resolve(i) for i in items):
+            return False
+        split = [(split_list(i) or [i]) if facet.resolve(i) is None else [i] for i in items]
+        if all(len(parts) == 1 for parts in split):
+            return False
+        flat = [p for parts in split for p in parts]
+        unknown = [p for p in flat if facet.resolve(p) is None]
+        fixed = list_line(facet.key, flat)
+        if not facet.multiple:
+            text = f"{facet.label}は 1 つだけ書いてください（「、」や「,」で区切って並べることはできません）。使える値: {facet.allowed()}"
+        else:
+            text = f"複数の値は [ ] で囲み、半角のカンマ（,）で区切ります。次のように書いてください: {fixed}"
+        if unknown:
+            text += "。" + "".join(resolve_term(facet, u)[1] for u in unknown) + f"使える値: {facet.allowed()}"
+        c.error((facet.key,), text)
+        return True
 
     # -- optional -----------------------------------------------------------
     def _budget(self, c: Checker, m: dict) -> int | None:
@@ -167,6 +196,12 @@ class CaseValidator:
         allowed = self.site.principles
         if not allowed:
             return values
+        folded = {fold(p) for p in allowed}
+        if any(fold(v) not in folded and split_list(v) for v in values):
+            flat = [p for v in values for p in (split_list(v) if fold(v) not in folded else None) or [v]]
+            c.error(("principles",), "複数の値は [ ] で囲み、半角のカンマ（,）で区切ります。"
+                                     f"次のように書いてください: {list_line('principles', flat)}")
+            return ()
         out = []
         for i, v in enumerate(values):
             match = next((p for p in allowed if fold(p) == fold(v)), None)
@@ -228,7 +263,7 @@ class CaseValidator:
         value = item.get(key)
         if value is None:
             if required:
-                c.error(where + ((key,) if key in item else ()), f"「{key}」は必須です")
+                c.error(where + ((key,) if key in item else ()), f"「{key}」は必須です", field=field_name(where + (key,)))
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             c.error(where + (key,), f"数値か文字で書いてください（いまは{type_name(value)}です）")
@@ -249,7 +284,12 @@ class CaseValidator:
         if url and not url.startswith(LINK_SCHEMES):
             c.error(("contact", "url"), "URL は http:// か https:// で始めてください")
             url = ""
-        return Contact(*(c.text(raw, k, ("contact",)) for k in ("section", "phone", "email")), url)
+        section, phone, email = (c.text(raw, k, ("contact",)) for k in ("section", "phone", "email"))
+        for key, value, check in (("phone", phone, check_phone), ("email", email, check_email)):
+            why = check(value)[1] if value else None
+            if why:
+                c.error(("contact", key), why)
+        return Contact(section, phone, email, url)
 
     def _links(self, c: Checker, m: dict) -> tuple[Link, ...]:
         raw = m.get("links")

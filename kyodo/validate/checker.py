@@ -47,9 +47,10 @@ class Checker:
         self.problems = problems
         self.ok = True
 
-    def error(self, path: tuple, message: str) -> None:
+    def error(self, path: tuple, message: str, field: str | None = None) -> None:
+        """``field`` names a missing field reported at ``path`` (its parent's line)."""
         self.ok = False
-        self.problems.add(self.doc.display, self.doc.line(*path), field_name(path), message)
+        self.problems.add(self.doc.display, self.doc.line(*path), field or field_name(path), message)
 
     def unknown_keys(self, mapping: dict, known: Iterable[str], path: tuple = (),
                      aliases: dict[str, str] | None = None) -> None:
@@ -71,7 +72,9 @@ class Checker:
         where = path + (key,)
         if value is MISSING or value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.error(where if value is not MISSING else path, f"「{key}」は必須です。値を書いてください")
+                text = (f"「{key}」は必須です。「{key}: 」のあとに値を書いてください" if value is not MISSING else
+                        f"「{key}」は必須ですが、ありません。「{key}: 値」の行を書き足してください")
+                self.error(where if value is not MISSING else path, text, field=field_name(where))
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.error(where, f"文字列で書いてください（いまは{type_name(value)}です）")

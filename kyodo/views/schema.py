@@ -16,6 +16,7 @@ from kyodo.model.site import Site
 from kyodo.model.taxonomy import Facet, Taxonomy
 from kyodo.validate.case import (CONTACT_FIELDS, FIRST_YEAR, IMAGE_FIELDS, IMAGE_TYPES, INDICATOR_FIELDS,
                                  LINK_FIELDS, LINK_SCHEMES, OPTIONAL, REQUIRED, STATUSES, last_year)
+from kyodo.validate.contact import EMAIL_PATTERN, PHONE_PATTERN
 from kyodo.views.data import dumps
 from kyodo.views.model import SiteView
 
@@ -27,6 +28,12 @@ DRAFT = "http://json-schema.org/draft-07/schema#"   # what YAML language servers
 NOT_BLANK = r"\S"
 TEXT = {"type": ["string", "number"], "pattern": NOT_BLANK}   # check accepts numbers as text
 URL = {"type": "string", "pattern": "^(" + "|".join(re.escape(s) for s in LINK_SCHEMES) + ")"}
+CONTACT = {
+    "url": URL,
+    "phone": {"type": "string", "pattern": PHONE_PATTERN,
+              "description": "電話番号。市外局番から半角の数字とハイフンで（例: 03-1234-5678、内線は 03-1234-5678（内線 123））"},
+    "email": {"type": "string", "pattern": EMAIL_PATTERN, "description": "メールアドレス。半角で（例: kodomo@city.example.jp）"},
+}
 
 
 def _any_case(text: str) -> str:
@@ -100,7 +107,7 @@ def _optional(site: Site) -> dict[str, dict]:
             "anyOf": [
                 {"type": "string"},
                 {"type": "object",
-                 "properties": {f: (URL if f == "url" else dict(TEXT)) for f in CONTACT_FIELDS},
+                 "properties": {f: CONTACT.get(f, dict(TEXT)) for f in CONTACT_FIELDS},
                  "additionalProperties": False},
             ],
         },
