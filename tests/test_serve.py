@@ -203,3 +203,28 @@ def test_browser_shows_the_notice_and_reloads(server, tmp_path, page):
     edit(path, f"title: {OLD_TITLE}", "title: 直したカフェ")
     page.wait_for_function("document.title.includes('直したカフェ')", timeout=DEADLINE * 1000)
     assert page.locator("#kyodo-dev-notice").count() == 0
+
+
+def test_embed_dialog_offers_this_preview_and_production(server, tmp_path, page, axe_source):
+    """Under serve the web team can try an embed before launch: both codes are shown;
+    the files the build writes keep the production code only."""
+    from tests.conftest import describe, run_axe
+    status, html = server.get("stats/partner/")
+    assert status == 200
+    codes = dict(re.findall(r'<textarea id="embed-([^"]+)" class="embed-snippet"[^>]*>(.*?)</textarea>', html, re.S))
+    production, preview = codes["facet-partner"], codes["facet-partner-preview"]
+    assert "https://kyodo.aobagawa.example.jp/embed/stats/facet-partner/" in production
+    assert f"{server.url}embed/stats/facet-partner/" in preview and f"{server.url}assets/embed.js" in preview
+    assert "公開サイトには出ません" in html
+    built = (tmp_path / "out" / "stats" / "partner" / "index.html").read_text(encoding="utf-8")
+    assert "facet-partner-preview" not in built and "embed-preview" not in built
+    assert server.get("embed/stats/facet-partner/")[0] == 200   # the preview code's target exists
+
+    page.goto(server.url + "stats/partner/")
+    page.locator(".embed-code summary").first.click()
+    preview_box = page.locator("#embed-facet-partner-preview")
+    assert preview_box.is_visible() and preview_box.input_value().startswith(f'<iframe src="{server.url}embed/')
+    assert page.get_by_label("このプレビュー用の埋め込みコード").count() == 1
+    violations = run_axe(page, axe_source)
+    assert not violations, describe(violations)
+    page.screenshot(path=str(tmp_path / "embed-preview.png"), full_page=True)

@@ -16,6 +16,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -25,6 +26,7 @@ from pathlib import Path
 from kyodo import paths
 from kyodo.commands import build
 from kyodo.commands.check import report
+from kyodo.commands.embed_preview import add_preview
 from kyodo.errors import ContentError, UsageError
 from kyodo.load.content import display_path
 from kyodo.render.env import make_env
@@ -141,6 +143,14 @@ class DevHandler(Handler):
                 return
         super().do_GET()
 
+    def _origin(self) -> str:
+        """This preview's address as the browser wrote it (Host), else the listening address."""
+        host = self.headers.get("Host", "") if self.headers else ""
+        if not re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?", host):
+            address, port = self.server.server_address[:2]
+            host = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+        return f"http://{host}/"
+
     def _html_file(self, route: str) -> Path | None:
         path = Path(self.translate_path(route))
         if path.is_dir():
@@ -150,6 +160,7 @@ class DevHandler(Handler):
         return path if path.suffix == ".html" and path.is_file() else None
 
     def html_body(self, data: bytes) -> bytes:
+        data = add_preview(data, self._origin(), dev_page)
         generation = self.server.kyodo_state.status()["generation"]
         tag = dev_page("live_tag.html", src=LIVE_JS, generation=generation)
         at = data.rfind(b"</body>")
