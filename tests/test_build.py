@@ -301,7 +301,8 @@ def test_hostile_content_never_reaches_pages_as_code(tmp_path):
     case = case_text(
         body=body, title=f"'{HOSTILE}'", summary=f"'{evil}'", organizations=f"['{evil}', '{HOSTILE}']",
         period=f"'{evil}'", process=f"{{実施: '{HOSTILE}'}}", indicators=f"[{{name: '{evil}', value: '{HOSTILE}', unit: '{evil}'}}]",
-        contact=f"{{section: '{HOSTILE}', email: 'x@example.jp\" onmouseover=\"alert(1)', phone: '{evil}'}}",
+        # A hostile e-mail or phone never gets this far (tests/test_messages.py): check rejects it.
+        contact=f"{{section: '{HOSTILE}', email: 'x@example.jp', phone: '03-1234-5678'}}",
         links=f"[{{title: '{HOSTILE}', url: 'https://example.jp/\"><script>alert(1)</script>'}}]")
     chapter = f"---\ntitle: '{HOSTILE}'\norder: 1\nsummary: '{evil}'\n---\n\n{body}\n"
     site = f"title: '{HOSTILE}'\norganization: '{evil}'\nbase_url: https://example.jp/\nintro: '{HOSTILE}'\n"
