@@ -205,3 +205,10 @@ def test_usual_phone_numbers_pass(tmp_path, phone):
     content = make_content(tmp_path / "content",
                            {"a.md": case_text(contact=f"{{phone: '{phone}', email: kodomo@city.example.jp}}")})
     assert validate(content).cases[0].contact.phone == phone
+
+
+def test_text_that_is_no_field_is_not_taken_for_a_missing_colon(tmp_path):
+    """A YAML error after running text keeps YAML's own message (no invented field)."""
+    text = HEAD + "period: 2024年4月から\n  NPO 法人と協働\n  note: x\n---\n"
+    found = problems(tmp_path, text)
+    assert all(p.field != "NPO" and "コロン（:）がありません" not in p.message for p in found), found

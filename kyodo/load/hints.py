@@ -20,7 +20,8 @@ from kyodo.load.yamlsafe import Loaded, YamlIssue
 FW_SPACE = "\u3000"
 KEY = r"[A-Za-z_][A-Za-z0-9_-]*"
 _FW_COLON = re.compile(rf"^(?P<lead>[ \u3000]*(?:-[ \u3000]+)?)(?P<key>{KEY})[ \u3000]*[：﹕](?P<value>.*)$")
-_NO_COLON = re.compile(rf"^(?P<lead> *(?:- +)?)(?P<key>{KEY})[ \u3000]+(?P<value>[^\s#:：].*)$")
+# Field names are lower case (facet keys too), so "NPO 法人" in running text is no key.
+_NO_COLON = re.compile(r"^(?P<lead> *(?:- +)?)(?P<key>[a-z_][a-z0-9_]*)[ \u3000]+(?P<value>[^\s#:：].*)$")
 _FW_INDENT = re.compile(r"^(?P<ws>[ \u3000]*\u3000[ \u3000]*)(?P<rest>\S.*)$")
 _KEYLIKE = re.compile(rf"^(?:-[ \u3000]+)?(?P<key>{KEY}|[^\s:：#\-][^:：]*?)[ \u3000]*[:：](?:\s|$)")
 
