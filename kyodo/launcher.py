@@ -55,10 +55,15 @@ def start(script: str, argv: list[str]) -> int | None:
     if exe is not None:
         env = dict(os.environ, **{OPT_OUT: "1"})
         cmd = [str(exe), str(script), *argv]
-        if not WINDOWS:
-            os.execve(cmd[0], cmd, env)   # never returns
-        signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl+C is the child's to handle
-        return subprocess.call(cmd, env=env)
+        try:
+            if not WINDOWS:
+                os.execve(cmd[0], cmd, env)   # never returns
+            signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl+C is the child's to handle
+            return subprocess.call(cmd, env=env)
+        except OSError as exc:   # a .venv whose Python was removed or moved
+            print(f"エラー: 仮想環境 {exe.parent.parent} の Python を起動できません（{exc.strerror}）。"
+                  f"フォルダ {VENV} を消してから、{SETUP} を実行し直してください", file=sys.stderr)
+            return 1
     message = missing_message()
     if message:
         print(message, file=sys.stderr)
