@@ -130,3 +130,32 @@ def test_the_check_output_shown_in_contributing_is_what_check_prints(tmp_path):
         validate(content)
     (p,) = exc.value.problems
     assert f"{Path(path).name}:{p.line}: {p.field}: {p.message}" == shown.split("/")[-1]
+
+
+def test_the_mistakes_table_in_case_fields_is_what_check_says(tmp_path):
+    """docs/case-fields.md lists everyday mistakes and the line check tells to write instead."""
+    from kyodo.validate.case import CONTACT_FIELDS
+    from tests.factory import case_text
+    text = (ROOT / "docs" / "case-fields.md").read_text(encoding="utf-8")
+    rows = [line for line in text.split("## よくある書き間違い")[1].split("\n## ")[0].splitlines()
+            if line.startswith("| `") or line.startswith("| 字下げ")]
+    assert len(rows) >= 6
+    for i, row in enumerate(rows):
+        wrong_cell, right_cell = row.strip("|").split(" | ")[:2]
+        right = re.findall(r"`([^`]+)`", right_cell)[0]
+        key = right.strip().split(":")[0]
+        for n, wrong in enumerate(re.findall(r"`([^`]+)`", wrong_cell)):
+            line = wrong if (":" in wrong or "：" in wrong or " " in wrong) else f"{key}: {wrong}"
+            fields = {}
+            if key in CONTACT_FIELDS:
+                nested = line if line.startswith("\u3000") else f"  {line}"
+                fields["contact"] = f"\n{nested}"
+                text_ = case_text(**fields)
+            else:
+                text_ = case_text(drop=(key,)).replace("---\n\n", f"{line}\n---\n\n", 1)
+            content = make_content(tmp_path / f"c{i}-{n}", {"a.md": text_})
+            with pytest.raises(ContentError) as exc:
+                validate(content)
+            (p,) = exc.value.problems
+            assert p.field.split(".")[-1] == key, (row, p)
+            assert p.message.endswith((f"次のように書いてください: {right}", f"次のように書いてください:「{right}」")), (row, p)
