@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from kyodo.argparse_ja import JapaneseParser, typed
@@ -74,6 +77,22 @@ def _parser(command: str) -> Parser:
     return p
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _prepare_console() -> None:
+    """Messages never fail to print: a console that cannot show a character
+    (cp932 and an emoji) gets an escape instead; SIGTERM stops like Ctrl+C."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+
+
 def parse(argv: list[str]) -> tuple[str, argparse.Namespace]:
     """(command, options) from the words after ``build.py``; exits 2 on a mistake."""
     argv = list(argv)
@@ -84,6 +103,7 @@ def parse(argv: list[str]) -> tuple[str, argparse.Namespace]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _prepare_console()
     command, args = parse(sys.argv[1:] if argv is None else argv)
     if not args.content.is_dir():
         from kyodo.commands.where import missing_content
@@ -107,6 +127,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\n中断しました", file=sys.stderr)
         return 130
+    except BrokenPipeError:   # `check | head -1`: the reader has gone; say so where it can be seen
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        print("出力の読み手（パイプの先）が先に終了したため、途中で止めました", file=sys.stderr)
+        return 1
 
 
 def _unknown_command(word: str) -> int:

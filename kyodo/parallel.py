@@ -9,8 +9,11 @@ development server) work in this process.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections.abc import Callable
 
@@ -22,6 +25,38 @@ _job: Callable | None = None
 def _run_chunk(bounds: tuple[int, int]) -> list:
     start, end = bounds
     return [_job(i) for i in range(start, end)]
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Linux: this (child) process is killed when its parent dies, even by SIGKILL.
+
+    Used for pool workers and the search indexer, so a killed build leaves no
+    process behind. Elsewhere a no-op.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (AttributeError, OSError):
+        pass
+
+
+def child_setup() -> Callable[[], None] | None:
+    """``preexec_fn`` for subprocesses: only where forking is safe (one thread)."""
+    return die_with_parent if threading.active_count() == 1 and sys.platform.startswith("linux") else None
+
+
+def _init_worker(parent: int) -> None:
+    # Ctrl+C and SIGTERM are handled by the parent, which stops the pool: a
+    # worker ends quietly, without a KeyboardInterrupt or BrokenPipe traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+    if os.getppid() != parent:   # the parent died before the line above
+        os._exit(1)
 
 
 def workers() -> int:
@@ -42,7 +77,7 @@ def pmap(func: Callable[[int], object], count: int) -> list:
     chunks = [(s, min(s + size, count)) for s in range(0, count, size)]
     _job = func
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
+        with multiprocessing.get_context("fork").Pool(n, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
             parts = pool.map(_run_chunk, chunks)
     finally:
         _job = None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kyodo import paths
 from kyodo.commands.check import report, validate
-from kyodo.errors import ContentError, UsageError
+from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.post import furigana, search
 from kyodo.render.env import make_env
 from kyodo.render.plan import plan
@@ -81,7 +81,12 @@ def run(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bo
         print(f"ビルドを中止しました。{out_dir} は前回のまま変更していません。", file=sys.stderr)
         return 1
     except UsageError as exc:
-        print(f"エラー: {exc}", file=sys.stderr)
+        print(f"エラー: {one_line(exc)}", file=sys.stderr)
+        return 1
+    except OSError as exc:   # the disk is full, a folder became read-only, ...
+        where = one_line(exc.filename or out_dir)
+        print(f"エラー: {where} に書き込めませんでした（{one_line(exc.strerror or exc)}）。"
+              f"{one_line(out_dir)} は前回のまま変更していません。", file=sys.stderr)
         return 1
     for warning in result.warnings:
         print(warning, file=sys.stderr)

@@ -14,17 +14,8 @@ from pathlib import Path
 
 from kyodo import paths
 from kyodo.commands.check import report, validate
-from kyodo.errors import ContentError, UsageError
-
-
-def _check_out(out_dir: Path, content_dir: Path) -> None:
-    out = Path(out_dir).resolve()
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"出力先 {out_dir} はフォルダではありません")
-    for p in (content_dir, paths.TEMPLATES, paths.ASSETS):
-        p = Path(p).resolve()
-        if out == p or out.is_relative_to(p):
-            raise UsageError(f"出力先 {out_dir} はコンテンツやテンプレートのフォルダの中です。別のフォルダを指定してください")
+from kyodo.errors import ContentError, UsageError, one_line
+from kyodo.write.output import OutputLock, check_out_dir
 
 
 def run(content_dir: Path, out_dir: Path, years: list[str] | None = None,
@@ -35,25 +26,30 @@ def run(content_dir: Path, out_dir: Path, years: list[str] | None = None,
 
     started = time.perf_counter()
     try:
-        _check_out(out_dir, content_dir)
+        check_out_dir(out_dir, [content_dir, paths.TEMPLATES, paths.ASSETS])
         view = validate(content_dir)
         selection = parse_selection(years or [], filters or [], view.taxonomy)
         made = make_pdf(view, selection)
         target = Path(out_dir) / made.booklet.file_name
-        write_atomic(target, made.result.pdf)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = OutputLock(target.parent.resolve())   # not while a build swaps the folder
+        try:
+            write_atomic(target, made.result.pdf)
+        finally:
+            lock.release()
     except ContentError as exc:
         report(exc.problems)
         print("冊子を作るのを中止しました。前回の PDF はそのまま残っています。", file=sys.stderr)
         return 1
     except UsageError as exc:
-        print(f"エラー: {exc}", file=sys.stderr)
+        print(f"エラー: {one_line(exc)}", file=sys.stderr)
         return 1
     except Exception as exc:  # WeasyPrint or the file system: report it plainly, never a traceback
-        print(f"エラー: 冊子の PDF を作れませんでした（{type(exc).__name__}: {exc}）。"
+        print(f"エラー: 冊子の PDF を作れませんでした（{type(exc).__name__}: {one_line(exc)}）。"
               "前回の PDF はそのまま残っています。", file=sys.stderr)
         return 1
     for message in made.result.warnings[:10]:
-        print(f"注意（WeasyPrint）: {message}", file=sys.stderr)
+        print(f"注意（WeasyPrint）: {one_line(message)}", file=sys.stderr)
     print(f"{target} に書き出しました: 「{made.booklet.full_title}」事例 {len(made.booklet.entries)} 件、"
           f"{made.result.pages} ページ、{time.perf_counter() - started:.1f} 秒")
     return 0

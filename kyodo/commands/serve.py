@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import ipaddress
 import json
 import os
 import re
@@ -21,13 +22,14 @@ import signal
 import sys
 import threading
 import traceback
+import urllib.parse
 from pathlib import Path
 
 from kyodo import paths
 from kyodo.commands import build
 from kyodo.commands.check import report
 from kyodo.commands.embed_preview import add_preview
-from kyodo.errors import ContentError, UsageError
+from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.load.content import display_path
 from kyodo.render.env import make_env
 
@@ -36,6 +38,41 @@ LIVE_JS = DEV_PREFIX + "live.js"
 STATUS = DEV_PREFIX + "status"
 POLL_SECONDS = 0.5
 SKIP_DIRS = {".git", "__pycache__", "node_modules"}
+
+
+MAX_PATH = 2048   # longer request targets get 414 (the site's longest URL is far shorter)
+
+
+def host_allowed(host_header: str | None, served: str) -> bool:
+    """The Host header names this machine (as Vite and webpack-dev-server check).
+
+    Accepted: ``localhost`` (and ``*.localhost``), any IP address (a DNS
+    rebinding attack needs a name), and the ``--host`` value. A page on
+    another site that rebinds its own name to 127.0.0.1 sends that name and
+    is refused, so it cannot read the preview.
+    """
+    if not host_header:
+        return False
+    host = host_header.strip().lower()
+    if host.startswith("["):                     # [::1]:8000
+        name = host[1:host.find("]")] if "]" in host else ""
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = name.rstrip(".")
+    if not name:
+        return False
+    if name == "localhost" or name.endswith(".localhost") or name == served.strip("[]").lower():
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 1024    # many requests at once (a page and its assets) are all answered
+    allowed_host = "127.0.0.1"
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -48,6 +85,35 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
         ".svg": "image/svg+xml", ".wasm": "application/wasm",
     }
+
+    def parse_request(self) -> bool:
+        """Refuse foreign Host names, overlong paths and NUL bytes before any file is touched."""
+        if not super().parse_request():
+            return False
+        allowed = getattr(self.server, "allowed_host", None)
+        if allowed is not None and not host_allowed(self.headers.get("Host"), allowed):
+            self.send_error(403, "Host not allowed", "このホスト名でのアクセスは受け付けません（開発用サーバー）")
+            return False
+        if len(self.path) > MAX_PATH:
+            self.send_error(414)
+            return False
+        if "\x00" in urllib.parse.unquote(self.path) or "\x00" in self.path:
+            self.send_error(404)
+            return False
+        return True
+
+    def translate_path(self, path: str) -> str:
+        try:
+            return super().translate_path(path)
+        except ValueError:   # undecodable or otherwise odd paths: nothing is there
+            return str(Path(self.directory) / "\uffff-missing")
+
+    def send_head(self):
+        try:
+            return super().send_head()
+        except (OSError, ValueError):   # a name too long for the file system, ...
+            self.send_error(404)
+            return None
 
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"
@@ -119,6 +185,9 @@ _dev_env = None
 class DevHandler(Handler):
     """The static handler plus the reload script and its status endpoint."""
 
+    def do_HEAD(self):
+        self.do_GET()   # the same status and headers as GET; send_body and the static handler skip the body
+
     def do_GET(self):
         route = self.path.split("?", 1)[0].split("#", 1)[0]
         if route == LIVE_JS:
@@ -141,7 +210,10 @@ class DevHandler(Handler):
             if data is not None:
                 self.send_body(200, self.html_body(data), "text/html; charset=utf-8")
                 return
-        super().do_GET()
+        if self.command == "HEAD":
+            super().do_HEAD()
+        else:
+            super().do_GET()
 
     def _origin(self) -> str:
         """This preview's address as the browser wrote it (Host), else the listening address."""
@@ -152,6 +224,12 @@ class DevHandler(Handler):
         return f"http://{host}/"
 
     def _html_file(self, route: str) -> Path | None:
+        try:
+            return self._find_html(route)
+        except (OSError, ValueError):
+            return None
+
+    def _find_html(self, route: str) -> Path | None:
         path = Path(self.translate_path(route))
         if path.is_dir():
             if not route.endswith("/"):
@@ -241,7 +319,7 @@ class Watcher:
                 return
             changed = sorted(p for p in set(before) | set(now) if before.get(p) != now.get(p))
             before = now
-            shown = "、".join(display_path(p) for p in changed[:3]) + (" ほか" if len(changed) > 3 else "")
+            shown = "、".join(one_line(display_path(p)) for p in changed[:3]) + (" ほか" if len(changed) > 3 else "")
             print(f"\n変更を見つけました: {shown}。作り直します…", flush=True)
             try:
                 self.build()
@@ -269,12 +347,13 @@ def run(content_dir: Path, out_dir: Path, host: str, port: int, with_search: boo
         pass
     state = DevState()
     try:
-        server = http.server.ThreadingHTTPServer((host, port), functools.partial(DevHandler, directory=str(out_dir)))
+        server = Server((host, port), functools.partial(DevHandler, directory=str(out_dir)))
     except OSError as exc:
         print(f"エラー: {host}:{port} で待ち受けできません（{exc.strerror}）。--port で別の番号を指定してください",
               file=sys.stderr)
         return 1
     server.kyodo_state = state
+    server.allowed_host = host
     watcher = Watcher(content_dir, out_dir, with_search, state)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)   # stop cleanly when a test or a terminal ends us

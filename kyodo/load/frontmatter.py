@@ -37,7 +37,13 @@ def decode(raw: bytes, display: str, problems: Problems, what: str = "文字コ�
     if "\x00" in text:
         problems.add(display, text[: text.index("\x00")].count("\n") + 1, what, "NUL 文字が含まれています。テキストファイルではないようです")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = yamlsafe.FORBIDDEN.search(text)
+    if bad:
+        problems.add(display, text.count("\n", 0, bad.start()) + 1, what,
+                     yamlsafe.bad_character_message(f"U+{ord(bad.group()):04X}"))
+        return None
+    return text
 
 
 def read(path: Path, display: str, problems: Problems) -> Document | None:

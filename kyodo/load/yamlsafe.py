@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+import bisect
+import math
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -20,6 +23,10 @@ _TAG = "tag:yaml.org,2002:"
 ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 MAX_NODES = 20000
 MAX_DEPTH = 40
+# Characters that no page, JSON or XML file may contain: C0/C1 controls but
+# tab and line feed, DEL, lone surrogates, U+FFFE/U+FFFF, and the bidi
+# embeddings/overrides/isolates that make text read differently than stored.
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass
@@ -70,49 +77,142 @@ def _translate(problem: str) -> str:
     return f"YAML の書き方に誤りがあります（{problem}）"
 
 
+class Lines:
+    """Line numbers as the file's editor counts them: only LF ends a line.
+
+    YAML also ends lines at U+0085, U+2028 and U+2029; a mark's character
+    index, not its YAML line, gives the real line.
+    """
+
+    def __init__(self, text: str, first_line: int):
+        self.breaks = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+        self.first = first_line
+
+    def at(self, index: int | None) -> int:
+        if index is None or index < 0:
+            return self.first
+        return bisect.bisect_left(self.breaks, index) + self.first
+
+    def of(self, mark) -> int:
+        return self.at(getattr(mark, "index", None)) if mark is not None else self.first
+
+
+def bad_character(text: str) -> str | None:
+    """A character no page, JSON or XML file may contain, as ``U+000B``; else None."""
+    m = FORBIDDEN.search(text)
+    return f"U+{ord(m.group()):04X}" if m else None
+
+
+def bad_character_message(code: str) -> str:
+    return (f"使えない制御文字（{code}）が含まれています。削除してください"
+            "（ほかの文書から貼り付けたときに紛れ込むことがあります）")
+
+
 def load(text: str, first_line: int = 1) -> Loaded:
     """Parse ``text`` (which starts at ``first_line`` of its file).
 
     Never raises for bad input: problems are returned in ``issues`` and
     ``data`` is None then.
     """
-    offset = first_line
+    at = Lines(text, first_line)
+    deep = _too_deep(text, at)
+    if deep:
+        return Loaded(None, {}, [deep])
     loader = Loader(text)
     try:
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            line = (mark.line + offset) if mark else offset
-            return Loaded(None, {}, [YamlIssue(line, _translate(exc.problem or str(exc)))])
+            return Loaded(None, {}, [YamlIssue(at.of(mark), _translate(exc.problem or str(exc)))])
         except yaml.YAMLError as exc:  # e.g. reader errors (control characters)
-            return Loaded(None, {}, [YamlIssue(offset, _translate(str(exc).splitlines()[0]))])
+            line = at.at(getattr(exc, "position", None))
+            return Loaded(None, {}, [YamlIssue(line, _translate(str(exc).splitlines()[0]))])
+        except RecursionError:
+            return Loaded(None, {}, [YamlIssue(first_line, "入れ子が深すぎます")])
         if node is None:
             return Loaded(None, {}, [])
         lines: dict = {}
-        issues = _inspect(node, offset, lines)
+        issues = _inspect(node, at, lines)
         if issues:
             return Loaded(None, lines, issues)
         try:
             data = loader.construct_document(node)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:  # bad timestamps, ...
-            mark = getattr(exc, "problem_mark", None)
-            line = (mark.line + offset) if mark else offset
-            return Loaded(None, lines, [YamlIssue(line, f"値を読み取れません（{exc}）".replace("\n", " "))])
+        except Exception as exc:  # a tag that does not fit its value (!!str [1], !!map x, ...)
+            line = at.of(getattr(exc, "problem_mark", None))
+            return Loaded(None, lines, [YamlIssue(line, "値を読み取れません。タグ（!!…）と値の形が合っていません。タグを消して書いてください")])
         return Loaded(data, lines, [])
     finally:
         loader.dispose()
 
 
-def _inspect(root, offset: int, lines: dict) -> list[YamlIssue]:
-    """Walk the node graph once: tags, aliases, duplicates, size, depth."""
+def _too_deep(text: str, at: Lines) -> YamlIssue | None:
+    """Nesting deeper than MAX_DEPTH, found from the parser's events.
+
+    The C composer recurses once per level and overflows the C stack at
+    some ten thousand levels (``[[[[…`` or ``- - - …``), so the depth is
+    measured before composing; events are produced without recursion. Only
+    texts with many nesting marks pay for this pass.
+    """
+    marks = text.count("[") + text.count("{") + text.count("- ") + text.count("? ") + text.count(":")
+    if marks <= MAX_DEPTH:
+        return None
+    loader = Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return YamlIssue(at.of(event.start_mark), "入れ子が深すぎます。リストや「項目: 値」の入れ子を浅くしてください")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None   # reported with its line by the real parse
+    finally:
+        loader.dispose()
+    return None
+
+
+MAX_INT = 2 ** 53 - 1     # the largest integer JSON readers (JavaScript) keep exactly
+_SCALAR_WORDS = {
+    "timestamp": "日付「{v}」は読み取れません。実在する日付を 2025-03-31 の形で書いてください",
+    "bool": "「{v}」は真偽値として読み取れません。true か false で書いてください",
+    "int": "「{v}」は整数として読み取れません。数字だけで書いてください",
+    "float": "「{v}」は数値として読み取れません。数字で書いてください",
+}
+
+
+def short(value: str, limit: int = 40) -> str:
+    """A value as echoed in a message: at most ``limit`` characters."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def _scalar_issue(node) -> str | None:
+    """Construct one non-string scalar; a Japanese message when it cannot be used."""
+    kind = node.tag.removeprefix(_TAG)
+    try:
+        value = yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    except Exception:  # ValueError (2024-02-30), KeyError (!!bool maybe), IndexError (!!int '') ...
+        return _SCALAR_WORDS.get(kind, "値「{v}」を読み取れません").format(v=short(node.value))
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"数値「{short(node.value)}」は使えません（.nan や .inf は数値として扱えません）。数字で書いてください"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        return f"数値「{short(node.value)}」が大きすぎます（{MAX_INT:,} まで）"
+    return None
+
+
+def _inspect(root, at: Lines, lines: dict) -> list[YamlIssue]:
+    """Walk the node graph once: tags, aliases, duplicates, size, depth, values."""
     issues: list[YamlIssue] = []
     seen: set[int] = set()
     count = 0
+    offset = at.first
     stack = [(root, (), 0)]
     while stack:
         node, path, depth = stack.pop()
-        line = node.start_mark.line + offset
+        line = at.of(node.start_mark)
         if id(node) in seen:
             issues.append(YamlIssue(line, "アンカー（&名前）とエイリアス（*名前）は使えません。値をそのまま書いてください", _field(path)))
             return issues  # an alias graph may be huge: stop at the first one
@@ -130,11 +230,19 @@ def _inspect(root, offset: int, lines: dict) -> list[YamlIssue]:
             continue
         if path:
             lines.setdefault(path, line)
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.ScalarNode):
+            bad = bad_character(node.value)
+            problem = bad_character_message(bad) if bad else (None if node.tag == _TAG + "str" else _scalar_issue(node))
+            if problem:
+                issues.append(YamlIssue(line, problem, field_name(path) or "YAML"))
+        elif isinstance(node, yaml.MappingNode):
             keys: dict = {}
             for key_node, value_node in node.value:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-                key_line = key_node.start_mark.line + offset
+                key_line = at.of(key_node.start_mark)
+                if key is not None and bad_character(key):
+                    issues.append(YamlIssue(key_line, "項目名に" + bad_character_message(bad_character(key))))
+                    continue
                 if key_node.tag not in ALLOWED_TAGS or key_node.tag == _TAG + "merge" or key == "<<":
                     issues.append(YamlIssue(key_line, "この書き方（マージキーやタグ付きの項目名）は使えません"))
                     continue
@@ -153,3 +261,11 @@ def _inspect(root, offset: int, lines: dict) -> list[YamlIssue]:
 
 def _field(path: tuple) -> str:
     return str(path[0]) if path else "YAML"
+
+
+def field_name(path: tuple) -> str:
+    """``("indicators", 0, "value")`` -> ``indicators[1].value``."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else (("." if out else "") + str(part))
+    return out

@@ -7,16 +7,10 @@ from collections.abc import Iterable
 
 from kyodo.errors import Problems
 from kyodo.load.frontmatter import Document
+from kyodo.load.yamlsafe import field_name
 from kyodo.text.suggest import closest
 
 MISSING = object()
-
-
-def field_name(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (("." if out else "") + str(part))
-    return out
 
 
 def type_name(value: object) -> str:
@@ -96,6 +90,16 @@ class Checker:
             if str(item).strip():
                 out.append(str(item).strip())
         return tuple(out)
+
+    def items(self, data: dict, key: str, path: tuple = ()) -> list:
+        """A list field (``- …`` lines); anything else is reported and gives []."""
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(path + (key,), f"「- 」で始まる行のリストで書いてください（いまは{type_name(value)}です）")
+            return []
+        return value
 
     def mapping(self, data: dict, key: str, path: tuple = ()) -> dict | None:
         value = data.get(key)

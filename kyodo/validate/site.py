@@ -31,11 +31,14 @@ def build_site(doc: Document, taxonomy: Taxonomy | None, problems: Problems) -> 
     if licence:
         c.unknown_keys(licence, ("name", "url"), ("licence",))
     stages = []
-    for i, s in enumerate(m.get("process_stages") or []):
+    for i, s in enumerate(c.items(m, "process_stages")):
+        where = ("process_stages", i)
         if not isinstance(s, dict) or not s.get("slug") or not s.get("label"):
-            c.error(("process_stages", i), "slug と label を書いてください")
+            c.error(where, "slug と label を書いてください")
             continue
-        stages.append(Stage(str(s["slug"]), str(s["label"])))
+        slug, label = c.text(s, "slug", where), c.text(s, "label", where)
+        if slug and label:
+            stages.append(Stage(slug, label))
     ints = {}
     for key, default in (("per_page", 30), ("newest", 6)):
         v = m.get(key, default)
@@ -47,7 +50,7 @@ def build_site(doc: Document, taxonomy: Taxonomy | None, problems: Problems) -> 
     stats = c.mapping(m, "stats") or {}
     if stats:
         c.unknown_keys(stats, ("crosstabs",), ("stats",))
-    for i, pair in enumerate(stats.get("crosstabs") or []):
+    for i, pair in enumerate(c.items(stats, "crosstabs", ("stats",))):
         parts = str(pair).split("/")
         if len(parts) != 2 or (taxonomy and not all(p in taxonomy for p in parts)) or parts[0] == parts[1]:
             names = "、".join(taxonomy.facets) if taxonomy else ""

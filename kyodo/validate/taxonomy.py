@@ -52,11 +52,14 @@ def build_taxonomy(doc: Document, problems: Problems) -> Taxonomy | None:
             multiple = True
         terms = _terms(c, key, spec.get("terms"), path + ("terms",))
         rejected = []
-        for i, r in enumerate(spec.get("rejected") or []):
+        for i, r in enumerate(c.items(spec, "rejected", path)):
+            where = path + ("rejected", i)
             if not isinstance(r, dict) or not r.get("label") or not r.get("message"):
-                c.error(path + ("rejected", i), "label と message を書いてください")
+                c.error(where, "label と message を書いてください")
                 continue
-            rejected.append(Rejected(str(r["label"]), str(r["message"])))
+            r_label, r_message = c.text(r, "label", where), c.text(r, "message", where)
+            if r_label and r_message:
+                rejected.append(Rejected(r_label, r_message))
         facets[key] = Facet(key, label or key, multiple, terms,
                             c.text(spec, "description", path), rejected, order)
     return Taxonomy(facets) if c.ok else None

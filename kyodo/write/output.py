@@ -3,34 +3,189 @@
 The previous output stays exactly as it was when anything fails. An existing
 folder that kyodo did not write (no marker file) is never replaced, so a
 mistyped ``--out`` cannot delete someone's files.
+
+* One rule for a safe output folder (:func:`check_out_dir`), shared by
+  ``build``, ``serve`` and ``pdf``: never one of the input folders, inside
+  one, or around one.
+* One build at a time per output folder: a lock file ``.<out>.lock`` beside
+  it; a second build stops with a message.
+* A build that was killed (SIGKILL, power loss) leaves its staging folder
+  ``.<out>.building-*``; the next build into the same folder removes it
+  (it holds the lock, so no other build can own one). Temporary folders made
+  with :func:`temp_folder` carry their own lock and are removed once their
+  process is gone.
+* The swap exchanges the two folders in one step (Linux ``renameat2`` with
+  ``RENAME_EXCHANGE``), so the output folder never disappears, not even for a
+  moment; where the system cannot exchange, two renames follow each other
+  immediately.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import os
 import shutil
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from kyodo.errors import UsageError
+from kyodo.errors import UsageError, one_line
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; builds are not guarded against each other
+    fcntl = None
 
 MARKER = ".kyodo-site"
+LOCK_NAME = ".kyodo-lock"
+STALE_SECONDS = 3600     # a temporary folder without a lock file is debris after an hour
+
+
+def check_out_dir(out: Path | str, inputs: list[Path | str]) -> Path:
+    """The output folder, resolved, if it is safe to write; else UsageError.
+
+    Not the file system's root, not one of ``inputs`` (content/, templates/,
+    assets/), not inside one (each build would copy the last one and the
+    development server would rebuild for ever), not around one (the swap
+    would remove it).
+    """
+    shown = one_line(out)
+    resolved = Path(out).resolve()
+    if resolved == Path(resolved.anchor):
+        raise UsageError(f"出力先 {shown} はドライブのいちばん上のフォルダです。サイト用のフォルダを指定してください（例: --out site）")
+    for p in inputs:
+        p = Path(p).resolve()
+        if resolved == p or resolved.is_relative_to(p):
+            raise UsageError(f"出力先 {shown} は入力のフォルダ {one_line(p)} の中です。content/・templates/・assets/ の"
+                             "外のフォルダを指定してください（中にすると、ビルドのたびに前回の出力を読み込んでしまいます）")
+        if p.is_relative_to(resolved):
+            raise UsageError(f"出力先 {shown} にはコンテンツやテンプレートが含まれるため、書き出せません。別のフォルダを指定してください")
+    if resolved.exists() and not resolved.is_dir():
+        raise UsageError(f"出力先 {shown} はフォルダではありません")
+    return resolved
+
+
+def _folder_error(folder: Path, exc: OSError) -> UsageError:
+    why = exc.strerror or str(exc)
+    return UsageError(f"フォルダ {one_line(folder)} に書き込めません（{one_line(why)}）。"
+                      "書き込みの権限がある別のフォルダを --out で指定してください")
+
+
+class OutputLock:
+    """An exclusive lock on ``.<out>.lock`` beside the output folder."""
+
+    def __init__(self, out: Path):
+        self.path = out.parent / f".{out.name}.lock"
+        self.fd: int | None = None
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _folder_error(out.parent, exc) from None
+        if fcntl is None:
+            return
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self.fd)
+            self.fd = None
+            raise UsageError(f"出力先 {one_line(out)} には、いま別のビルドが書き出しています。"
+                             "そのビルドが終わってから、もう一度実行してください") from None
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)   # closing releases the lock; the small file stays for the next build
+            self.fd = None
+
+
+def _remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def sweep_staging(out: Path) -> None:
+    """Remove what killed builds into ``out`` left (call with the lock held)."""
+    for pattern in (f".{out.name}.building-*", f".{out.name}.old-*"):
+        for path in out.parent.glob(pattern):
+            if path.is_dir() and not path.is_symlink():
+                _remove(path)
+
+
+def sweep_temp(prefix: str) -> None:
+    """Remove ``<tmp>/<prefix>*`` folders whose process has gone."""
+    for path in Path(tempfile.gettempdir()).glob(prefix + "*"):
+        try:
+            if path.is_symlink() or not path.is_dir():
+                continue
+            lock = path / LOCK_NAME
+            if not lock.exists():
+                if time.time() - path.stat().st_mtime > STALE_SECONDS:
+                    _remove(path)
+                continue
+            if fcntl is None:
+                continue
+            fd = os.open(lock, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue            # its process is still running
+            finally:
+                os.close(fd)
+            _remove(path)
+        except OSError:
+            continue
+
+
+@contextlib.contextmanager
+def temp_folder(prefix: str) -> Iterator[Path]:
+    """A temporary folder that a later build removes if this process is killed."""
+    sweep_temp(prefix)
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    fd = os.open(path / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield path
+    finally:
+        os.close(fd)
+        _remove(path)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step; False where the system cannot."""
+    if os.name != "posix":
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
 
 
 class Staging:
     def __init__(self, out: Path, protect: list[Path] = ()):
-        self.out = Path(out).resolve()
-        for p in protect:
-            p = Path(p).resolve()
-            if self.out == p or p.is_relative_to(self.out) or self.out == Path(self.out.anchor):
-                raise UsageError(f"出力先 {out} にはコンテンツやテンプレートが含まれるため、書き出せません。別のフォルダを指定してください")
-        if self.out.exists() and not self.out.is_dir():
-            raise UsageError(f"出力先 {out} はフォルダではありません")
+        self.out = check_out_dir(out, list(protect))
         if self.out.is_dir() and any(self.out.iterdir()) and not (self.out / MARKER).exists():
-            raise UsageError(f"出力先 {out} には kyodo が作ったものではないファイルがあります。"
+            raise UsageError(f"出力先 {one_line(out)} には kyodo が作ったものではないファイルがあります。"
                              "消してしまわないよう、空のフォルダか新しいフォルダを指定してください")
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.dir = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _folder_error(self.out.parent, exc) from None
+        self.lock = OutputLock(self.out)
+        try:
+            sweep_staging(self.out)
+            self.dir = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
+        except OSError as exc:
+            self.lock.release()
+            raise _folder_error(self.out.parent, exc) from None
         self._dirs: set[Path] = {self.dir}
 
     def path(self, rel: str) -> Path:
@@ -52,14 +207,25 @@ class Staging:
         os.chmod(self.dir, 0o755)
         old = None
         if self.out.exists():
-            old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
-            os.replace(self.out, old)
-        os.replace(self.dir, self.out)
+            if exchange(self.dir, self.out):
+                old = self.dir                  # now holds the previous output
+            else:
+                old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
+                os.replace(self.out, old)
+                try:
+                    os.replace(self.dir, self.out)
+                except BaseException:
+                    os.replace(old, self.out)   # put the previous output back
+                    raise
+        else:
+            os.replace(self.dir, self.out)
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)
+        self.lock.release()
 
     def abort(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        _remove(self.dir)
+        self.lock.release()
 
     def __enter__(self) -> "Staging":
         return self
@@ -67,3 +233,4 @@ class Staging:
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is not None:
             self.abort()
+        self.lock.release()
