@@ -4,6 +4,7 @@ labels that ends up in copied embed code, formulas in CSV cells."""
 from __future__ import annotations
 
 import csv
+import re
 import html
 import io
 import os
@@ -229,3 +230,447 @@ def test_every_csv_cell_is_safe_for_spreadsheets(hostile_site):
         for col, name in enumerate(rows[0]):
             if "件数" in name and "割合" not in name:
                 assert all(r[col].isdigit() for r in rows[1:] if r[col]), (path.name, name)
+
+
+# -- messages: real lines, Japanese, one line per problem, no traceback -----------
+
+def check_lines(capsys, content: Path) -> tuple[int, list[str]]:
+    code, out = run_cli(capsys, "check", "--content", str(content))
+    return code, [t for t in out.split("\n") if t.strip() and not t.startswith(tuple("0123456789"))]
+
+
+@pytest.mark.parametrize("field,value,words", [
+    ("updated", "!!timestamp x", "日付「x」"),
+    ("draft", "!!bool maybe", "true か false"),
+    ("budget", "!!int ''", "整数"),
+    ("budget", "!!float abc", "数値"),
+    ("period", "!!str [1, 2]", "タグ"),
+    ("updated", "2024-02-30", "日付「2024-02-30」"),
+    ("budget", "9" * 5000, "整数"),
+    ("budget", "123456789012345678901", "大きすぎます"),
+    ("title", '"\\x0b\\0タイトル"', "U+000B"),
+    ("title", '"\\u202eタイトル"', "U+202E"),
+    ("summary", '"\\ud800"', "使えない文字"),
+])
+def test_bad_values_name_their_real_line_in_japanese(tmp_path, capsys, field, value, words):
+    # U+2028, U+2029 and NEL earlier in the file must not shift the line.
+    front = {"period": '"2019年\u20286月"', "organizations": '["A\u2029B", "C\x85D"]'}
+    front[field] = value
+    text = case_text(**front)
+    line = next(i for i, t in enumerate(text.split("\n"), 1) if t.startswith(f"{field}:"))
+    content = make_content(tmp_path / "content", {"a.md": text})
+    code, lines = check_lines(capsys, content)
+    assert code == 1
+    assert len(lines) == 1 and f"a.md:{line}: {field}: " in lines[0] and words in lines[0], lines
+    assert "Traceback" not in lines[0] and not re.search(r"[A-Za-z]{12,}", lines[0].split(": ", 2)[2])
+
+
+def test_indicator_nan_and_inf_are_rejected_so_json_stays_strict(tmp_path, capsys):
+    body = "indicators:\n  - name: 参加者\n    value: .nan\n  - name: 回数\n    value: 3\n    target: -.inf"
+    text = case_text().replace("\n---\n", "\n" + body + "\n---\n", 1)
+    content = make_content(tmp_path / "content", {"a.md": text})
+    code, lines = check_lines(capsys, content)
+    assert code == 1 and len(lines) == 2
+    assert "indicators[1].value" in lines[0] and ".nan" in lines[0]
+    assert "indicators[2].target" in lines[1] and ".inf" in lines[1]
+
+
+def test_every_json_parses_strictly_and_every_xml_is_well_formed(hostile_site):
+    import json
+    import xml.etree.ElementTree as ET
+
+    def strict(value):
+        raise ValueError(f"not JSON: {value}")
+    files = [p for p in hostile_site.rglob("*") if p.suffix in (".json", ".xml")]
+    assert len(files) > 5
+    for path in files:
+        if path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"), parse_constant=strict)
+        else:
+            ET.parse(path)
+
+
+FORGED = "\\n::error file=README.md,line=1::forged\\n/etc/passwd:1: f: forged\\u2028x"
+
+
+def test_a_value_with_line_breaks_stays_on_its_problem_line(tmp_path, capsys):
+    content = make_content(tmp_path / "content", {"a.md": case_text(status=f'"{FORGED}"')})
+    code, lines = check_lines(capsys, content)
+    assert code == 1 and len(lines) == 1, lines
+    assert lines[0].startswith(str(content / "cases" / "a.md") + ":") or lines[0].startswith("/")
+    assert "forged\\n/etc/passwd" in lines[0] and "\\u2028" in lines[0]
+    # Nothing else in the output starts a line with a workflow command or a path.
+    code, out = run_cli(capsys, "check", "--content", str(content))
+    assert not any(t.startswith(("::", "/etc")) for t in out.split("\n"))
+
+
+def test_annotation_script_accepts_only_paths_inside_the_repository(tmp_path, monkeypatch, capsys):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("annotate", Path(__file__).parent.parent / ".github/scripts/annotate.py")
+    annotate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(annotate)
+    repo = tmp_path / "repo"
+    (repo / "content/cases").mkdir(parents=True)
+    (repo / "content/cases/a.md").write_text("x", encoding="utf-8")
+    (repo / "content/cases/link.md").symlink_to("/etc/passwd")
+    log = tmp_path / "check.log"
+    log.write_text("\n".join([
+        "content/cases/a.md:3: title: 「題名」は必須です",
+        f"{repo}/content/cases/a.md:4: summary: 絶対パスでもリポジトリの中",
+        "/etc/passwd:1: f: forged",
+        "../outside.md:1: f: forged",
+        "content/cases/link.md:1: f: forged",
+        "content/cases/a.md:5: x: a\u2028/etc/shadow:1: f: forged",
+    ]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(repo))
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    assert annotate.main(str(log)) == 0
+    out = capsys.readouterr().out.split("\n")
+    commands = [t for t in out if t.startswith("::")]
+    assert len(commands) == 3 and all("file=content/cases/a.md," in t for t in commands)
+    assert not any("passwd" in t or "shadow" in t.split("::")[1] or "outside" in t for t in commands)
+
+
+# -- odd settings and the command line never give a traceback ------------------------
+
+ODD_VALUES = ["7", "x", "[1, [2]]", "{a: 1}", "null", "true", "2024-01-01", "1.5", "''", "[]", "{}"]
+
+
+def _replace_key(text: str, key: str, value: str) -> str:
+    """Set a top-level key of a YAML text (dropping its old block)."""
+    out, skipping = [], False
+    for line in text.split("\n"):
+        if line.startswith(f"{key}:"):
+            skipping = True
+            continue
+        if skipping and (line.startswith((" ", "#")) or not line.strip()):
+            continue
+        skipping = False
+        out.append(line)
+    return "\n".join(out) + f"\n{key}: {value}\n"
+
+
+def test_settings_of_any_type_give_messages_not_tracebacks(tmp_path):
+    from kyodo.commands.check import validate
+    from kyodo.validate.site import KNOWN
+    site = (make_content(tmp_path / "base") / "site.yml").read_text(encoding="utf-8")
+    taxonomy = (Path(__file__).parent.parent / "content/taxonomy.yml").read_text(encoding="utf-8")
+    n = 0
+    variants = [("site", _replace_key(site, key, v)) for key in KNOWN for v in ODD_VALUES]
+    variants += [("site", _replace_key(site, "stats", f"{{crosstabs: {v}}}")) for v in ODD_VALUES]
+    variants += [("site", _replace_key(site, "process_stages", f"[{{slug: {v}, label: {v}}}]")) for v in ODD_VALUES]
+    variants += [("site", _replace_key(site, "booklet", f"{{{k}: {v}}}"))
+                 for k in ("title", "group_by", "guideline", "index", "intro", "intro_chapter", "issued")
+                 for v in ODD_VALUES]
+    facet = "facets:\n  partner:\n    label: 主体\n    terms:\n      - slug: a\n        label: A\n"
+    for key in ("label", "description", "multiple", "terms", "rejected"):
+        for v in ODD_VALUES:
+            variants.append(("taxonomy", facet + f"    {key}: {v}\n" if key != "terms" else
+                             facet.split("    terms:")[0] + f"    terms: {v}\n"))
+            variants.append(("taxonomy", facet + f"    rejected: [{{label: {v}, message: {v}}}]\n"))
+            variants.append(("taxonomy", facet + f"        {'aliases' if key == 'label' else key}: {v}\n"
+                             if key in ("label", "description") else facet))
+    for v in ODD_VALUES:
+        variants.append(("taxonomy", f"facets: {v}\n"))
+        variants.append(("taxonomy", f"facets:\n  partner: {v}\n"))
+    for kind, text in variants:
+        content = make_content(tmp_path / f"c{n}", {"a.md": case_text()},
+                               **({"site": text} if kind == "site" else {"taxonomy": text}))
+        n += 1
+        try:
+            validate(content)
+        except ContentError as exc:
+            assert all(p.line >= 1 and p.path.endswith((".yml", ".md")) for p in exc.problems)
+    assert n > 150
+
+
+def test_unwritable_output_folder_is_a_message(tmp_path, capsys):
+    target = "/proc/kyodo-cannot-write/site"
+    content = make_content(tmp_path / "content", {"a.md": case_text()})
+    code, out = run_cli(capsys, "build", "--content", str(content), "--out", target, "--no-search")
+    assert code == 1 and "書き込めません" in out and "Traceback" not in out
+
+
+def test_console_that_cannot_show_a_character(tmp_path):
+    import subprocess
+    import sys
+    content = make_content(tmp_path / "content", {"a.md": case_text(status='"終了😀"')})
+    env = dict(os.environ, PYTHONIOENCODING="cp932", PYTHONPATH=str(Path(__file__).parent.parent))
+    proc = subprocess.run([sys.executable, "-m", "kyodo", "check", "--content", str(content)],
+                          capture_output=True, env=env)
+    text = (proc.stdout + proc.stderr).decode("cp932")
+    assert proc.returncode == 1 and "Traceback" not in text
+    assert "status:" in text and "\\U0001f600" in text
+
+
+def test_check_into_a_closed_pipe(tmp_path):
+    import subprocess
+    import sys
+    cases = {f"a{i}.md": case_text(status=f'"bad {i}"') for i in range(400)}
+    content = make_content(tmp_path / "content", cases)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent.parent))
+    proc = subprocess.Popen([sys.executable, "-m", "kyodo", "check", "--content", str(content)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = proc.stdout.readline()
+    proc.stdout.close()   # like `| head -1`
+    err = proc.stderr.read().decode("utf-8")
+    assert proc.wait(60) == 1 and b"status" in first
+    assert "Traceback" not in err and "Exception ignored" not in err and "パイプ" in err
+
+
+@pytest.mark.parametrize("command", ["build", "pdf", "serve"])
+@pytest.mark.parametrize("where", ["content", "content/sub", "templates", "assets/x", "."])
+def test_output_folder_inside_or_around_the_inputs_is_refused(tmp_path, capsys, monkeypatch, command, where):
+    from kyodo import paths
+    project = tmp_path / "project"
+    content = make_content(project / "content", {"a.md": case_text()})
+    for name in ("templates", "assets"):
+        (project / name).mkdir()
+    monkeypatch.setattr(paths, "TEMPLATES", project / "templates")
+    monkeypatch.setattr(paths, "ASSETS", project / "assets")
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    args = [command, "--content", str(content), "--out", str(project / where)]
+    code, out = run_cli(capsys, *(args + (["--port", "0"] if command == "serve" else [])))
+    assert code == 1 and "出力先" in out and "Traceback" not in out
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+# -- bodies of any shape stay linear --------------------------------------------------
+
+def _cpu(func) -> float:
+    import time
+    start = time.process_time()
+    func()
+    return time.process_time() - start
+
+
+@pytest.mark.parametrize("unit", ["## h\n", "## h\n## h-1\n", "[[form:委託]] "])
+def test_heading_ids_and_term_lines_grow_linearly(tmp_path, unit):
+    from kyodo.markdown.render import Markdown
+    md = Markdown(tmp_path, lambda facet, value: ("form/x/", "委託", 1))
+    small, large = unit * 2000, unit * 8000
+    ratio = _cpu(lambda: md.render(large)) / max(_cpu(lambda: md.render(small)), 1e-3)
+    assert ratio < 9, ratio          # quadratic would be about 16
+    if unit.startswith("##"):
+        ids = [h.id for h in md.render(unit * 2000).toc]
+        assert len(set(ids)) == len(ids) == unit.count("\n") * 2000
+
+
+
+# -- the development server --------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def dev_server(hostile_site):
+    import functools
+    import threading
+    from kyodo.commands import serve
+    server = serve.Server(("127.0.0.1", 0), functools.partial(serve.DevHandler, directory=str(hostile_site)))
+    server.kyodo_state = serve.DevState()
+    server.allowed_host = "127.0.0.1"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def request(port: int, method: str, path: str, host: str | None = "127.0.0.1"):
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    if host is not None:
+        conn.putheader("Host", host)
+    conn.endheaders()
+    r = conn.getresponse()
+    body = r.read()
+    conn.close()
+    return r.status, dict(r.getheaders()), body
+
+
+def test_dev_server_answers_only_its_own_host_names(dev_server):
+    port = dev_server
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost", f"[::1]:{port}", "LOCALHOST.", "app.localhost"):
+        assert request(port, "GET", "/", host)[0] == 200, host
+    for host in (f"evil.example:{port}", "evil.example", "127.0.0.1.nip.io", "localhost.evil.example", "", None):
+        status, _, body = request(port, "GET", "/", host)
+        assert status == 403 and b"<h1" not in body.split(b"</title>")[-1][:0] and "ホスト名".encode() in body, host
+
+
+def test_dev_server_long_paths_nul_bytes_and_head(dev_server):
+    port = dev_server
+    assert request(port, "GET", "/" + "a" * 8000)[0] == 414
+    for path in ("/%00", "/index.html%00", "/cases/%00/", "/a%00b.css"):
+        assert request(port, "GET", path)[0] == 404, path
+    for path in ("/", "/stats/", "/stats", "/missing/", "/assets/style.css", "/data/cases.csv", "/_kyodo/status",
+                 "/%00", "/" + "a" * 300):
+        g_status, g_headers, g_body = request(port, "GET", path)
+        h_status, h_headers, h_body = request(port, "HEAD", path)
+        assert (h_status, h_body) == (g_status, b""), path
+        for name in ("Content-Type", "Content-Length", "Location"):
+            assert h_headers.get(name) == g_headers.get(name), (path, name)
+        if "Content-Length" in g_headers:
+            assert int(g_headers["Content-Length"]) == len(g_body)
+
+
+def test_dev_server_answers_two_hundred_requests_at_once(dev_server):
+    import socket
+    import threading
+    port = dev_server
+    barrier = threading.Barrier(200)
+    results: list[bytes] = []
+
+    def one():
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as s:
+            barrier.wait()
+            s.sendall(b"GET /assets/style.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            data = b""
+            while chunk := s.recv(65536):
+                data += chunk
+            results.append(data[:12])
+    threads = [threading.Thread(target=one) for _ in range(200)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(90)
+    assert len(results) == 200 and all(r == b"HTTP/1.0 200" or r == b"HTTP/1.1 200" for r in results)
+
+
+# -- killed builds, concurrent builds, the swap ----------------------------------------
+
+def _debris(out: Path, tmp: Path) -> list[str]:
+    found = [p.name for p in out.parent.glob(f".{out.name}.building-*")]
+    found += [p.name for p in out.parent.glob(f".{out.name}.old-*")]
+    return found + [p.name for p in tmp.glob("kyodo-search-*")]
+
+
+SLOW_PAGEFIND = """\
+import pathlib, sys, time
+pathlib.Path(sys.argv[sys.argv.index("--output-path") + 1]).parent.joinpath("indexing").touch()
+time.sleep(120)
+"""
+
+
+def _processes_with(token: str) -> list[str]:
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            state = next((t for t in (proc / "status").read_text().split("\n") if t.startswith("State:")), "")
+        except OSError:
+            continue
+        if token.encode() in cmdline and "zombie" not in state:
+            found.append(proc.name)
+    return found
+
+
+def _wait(predicate, what: str, seconds: float = 120):
+    import time
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return
+        time.sleep(0.02)
+    pytest.fail(f"gave up waiting for {what}")
+
+
+@pytest.mark.parametrize("signame", ["SIGKILL", "SIGTERM"])
+def test_a_killed_build_is_cleaned_up_by_the_next_one(tmp_path, signame):
+    import signal
+    import subprocess
+    import sys
+    import time
+    root = Path(__file__).parent.parent
+    fake = tmp_path / "fake"
+    (fake / "pagefind").mkdir(parents=True)       # a search indexer that takes its time
+    (fake / "pagefind" / "__init__.py").write_text("", encoding="utf-8")
+    (fake / "pagefind" / "__main__.py").write_text(SLOW_PAGEFIND, encoding="utf-8")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    content = make_content(tmp_path / "content", {f"c{i}.md": case_text(title=f"事例{i}") for i in range(3)})
+    out = tmp_path / "site"
+    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=os.pathsep.join([str(fake), str(root)]))
+    cmd = [sys.executable, "-m", "kyodo", "build", "--content", str(content), "--out", str(out)]
+    subprocess.run(cmd + ["--no-search"], env=env, check=True, capture_output=True)
+    before = sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file())
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _wait(lambda: list(tmp_path.glob(f".{out.name}.building-*/indexing")) or proc.poll() is not None, "the search step")
+    assert proc.poll() is None and _processes_with(str(tmp))
+    proc.send_signal(getattr(signal, signame))
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode()
+    assert sorted((p.relative_to(out), p.read_bytes()) for p in out.rglob("*") if p.is_file()) == before
+    _wait(lambda: not _processes_with(str(tmp)), "the indexer to end with its build", 10)
+    if signame == "SIGTERM":      # handled like Ctrl+C: everything removed at once
+        assert proc.returncode == 130 and "中断".encode() in err and not _debris(out, tmp)
+    else:
+        assert _debris(out, tmp)   # what SIGKILL leaves ...
+    subprocess.run(cmd + ["--no-search"], env=env, check=True, capture_output=True)
+    assert not _debris(out, tmp) and (out / "index.html").is_file()   # ... the next build removes
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT", "SIGKILL"])
+def test_parallel_workers_end_quietly_with_their_build(tmp_path, signame):
+    import signal
+    import subprocess
+    import sys
+    token = f"kyodo-workers-{signame}-{os.getpid()}"
+    script = f"""
+import sys, time
+sys.argv.append({token!r})
+from kyodo.cli import _prepare_console
+from kyodo.parallel import pmap
+_prepare_console()
+def slow(i):
+    if i == 0:
+        open({str(tmp_path / 'started')!r}, 'w').close()
+    time.sleep(0.05)
+    return i
+try:
+    pmap(slow, 4000)
+except KeyboardInterrupt:
+    print("中断しました", file=sys.stderr)
+    sys.exit(130)
+"""
+    env = dict(os.environ, KYODO_JOBS="2", PYTHONPATH=str(Path(__file__).parent.parent))
+    proc = subprocess.Popen([sys.executable, "-c", script, token], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _wait(lambda: (tmp_path / "started").exists() or proc.poll() is not None, "the workers")
+    assert proc.poll() is None and len(_processes_with(token)) >= 3   # the parent and its workers
+    proc.send_signal(getattr(signal, signame))
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err and b"Error" not in err, err.decode()
+    _wait(lambda: not _processes_with(token), "the workers to end", 10)
+
+
+def test_two_builds_into_one_folder_fail_cleanly(tmp_path, capsys):
+    from kyodo.write.output import OutputLock
+    content = make_content(tmp_path / "content", {"a.md": case_text()})
+    out = tmp_path / "site"
+    held = OutputLock(out.resolve())   # a build that is writing right now
+    try:
+        code, text = run_cli(capsys, "build", "--content", str(content), "--out", str(out), "--no-search")
+        assert code == 1 and "別のビルド" in text and "Traceback" not in text and not out.exists()
+    finally:
+        held.release()
+    code, text = run_cli(capsys, "build", "--content", str(content), "--out", str(out), "--no-search")
+    assert code == 0 and (out / "index.html").is_file()
+
+
+def test_swap_exchanges_the_folders_in_one_step(tmp_path, monkeypatch):
+    from kyodo.write import output
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    (a / "x").write_text("a"), (b / "x").write_text("b")
+    if not output.exchange(a, b):
+        pytest.skip("this file system cannot exchange two folders (the two-rename fallback is used)")
+    assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
+    # During a build's swap the output folder is never renamed away.
+    content = make_content(tmp_path / "content", {"a.md": case_text()})
+    out = tmp_path / "site"
+    build(content, out, with_search=False)
+    moved = []
+    real_replace = os.replace
+    monkeypatch.setattr(output.os, "replace", lambda s, d: (moved.append(Path(s)), real_replace(s, d)))
+    build(content, out, with_search=False)
+    assert out.resolve() not in [m.resolve() for m in moved] and (out / "index.html").is_file()
+    assert not _debris(out, tmp_path / "none")

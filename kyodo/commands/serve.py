@@ -32,6 +32,7 @@ from kyodo.commands.embed_preview import add_preview
 from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.load.content import display_path
 from kyodo.render.env import make_env
+from kyodo.write.output import check_out_dir
 
 DEV_PREFIX = "/_kyodo/"
 LIVE_JS = DEV_PREFIX + "live.js"
@@ -345,6 +346,11 @@ def run(content_dir: Path, out_dir: Path, host: str, port: int, with_search: boo
         sys.stdout.reconfigure(line_buffering=True)
     except (AttributeError, ValueError):
         pass
+    try:   # the same rule as build and pdf, before anything starts
+        check_out_dir(out_dir, [content_dir, paths.TEMPLATES, paths.ASSETS])
+    except UsageError as exc:
+        print(f"エラー: {one_line(exc)}", file=sys.stderr)
+        return 1
     state = DevState()
     try:
         server = Server((host, port), functools.partial(DevHandler, directory=str(out_dir)))

@@ -67,7 +67,24 @@ _MESSAGES = (
     ("expected alphabetic or numeric character", "「&」「*」「!」で始まる値は引用符で囲んでください"),
     ("found duplicate anchor", "アンカー（&名前）は使えません"),
     ("unacceptable character", "使えない制御文字が含まれています"),
+    ("invalid Unicode character escape", "引用符の中の「\\u…」などで、使えない文字を指定しています"),
 )
+_TOP_KEY = re.compile(r"([^\s#:\-?\[{][^:\n]*):(?:\s|$)")
+
+
+def _key_above(text: str, index: int | None) -> str:
+    """The top-level key whose value holds ``index`` (for a field name in parse errors)."""
+    if index is None:
+        return "YAML"
+    start = text.rfind("\n", 0, index) + 1
+    for _ in range(200):
+        m = _TOP_KEY.match(text, start)
+        if m:
+            return m.group(1).strip()
+        if start == 0:
+            break
+        start = text.rfind("\n", 0, start - 1) + 1
+    return "YAML"
 
 
 def _translate(problem: str) -> str:
@@ -124,7 +141,8 @@ def load(text: str, first_line: int = 1) -> Loaded:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            return Loaded(None, {}, [YamlIssue(at.of(mark), _translate(exc.problem or str(exc)))])
+            return Loaded(None, {}, [YamlIssue(at.of(mark), _translate(exc.problem or str(exc)),
+                                               _key_above(text, getattr(mark, "index", None)))])
         except yaml.YAMLError as exc:  # e.g. reader errors (control characters)
             line = at.at(getattr(exc, "position", None))
             return Loaded(None, {}, [YamlIssue(line, _translate(str(exc).splitlines()[0]))])
@@ -175,6 +193,8 @@ def _too_deep(text: str, at: Lines) -> YamlIssue | None:
     return None
 
 
+_KIND_TAG = {yaml.SequenceNode: _TAG + "seq", yaml.MappingNode: _TAG + "map"}
+_COLLECTION_TAGS = set(_KIND_TAG.values())
 MAX_INT = 2 ** 53 - 1     # the largest integer JSON readers (JavaScript) keep exactly
 _SCALAR_WORDS = {
     "timestamp": "日付「{v}」は読み取れません。実在する日付を 2025-03-31 の形で書いてください",
@@ -230,6 +250,10 @@ def _inspect(root, at: Lines, lines: dict) -> list[YamlIssue]:
             continue
         if path:
             lines.setdefault(path, line)
+        if node.tag != _KIND_TAG.get(type(node), node.tag) or (isinstance(node, yaml.ScalarNode) and node.tag in _COLLECTION_TAGS):
+            issues.append(YamlIssue(line, f"タグ「{node.tag.replace(_TAG, '!!')}」とこの値の形が合っていません。タグを消して書いてください",
+                                    field_name(path) or "YAML"))
+            continue
         if isinstance(node, yaml.ScalarNode):
             bad = bad_character(node.value)
             problem = bad_character_message(bad) if bad else (None if node.tag == _TAG + "str" else _scalar_issue(node))

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 
 from kyodo.load.images import image_size
@@ -78,6 +80,16 @@ def is_safe_link(url: str) -> bool:
     return not ANY_SCHEME.match(u) and not u.startswith("//")
 
 
+def _lines_before(state: StateInline) -> int:
+    """Line breaks in the inline source before ``state.pos`` (binary search:
+    counting from the start for each reference would be quadratic)."""
+    cached = state.env.get("_kyodo_breaks")
+    if cached is None or cached[0] is not state.src:
+        cached = (state.src, [i for i, ch in enumerate(state.src) if ch == "\n"])
+        state.env["_kyodo_breaks"] = cached
+    return bisect.bisect_left(cached[1], state.pos)
+
+
 def _term_ref_rule(state: StateInline, silent: bool) -> bool:
     if not state.src.startswith("[[", state.pos):
         return False
@@ -86,10 +98,35 @@ def _term_ref_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("term_ref", "", 0)
-        token.meta = {"facet": m.group(1), "value": m.group(2).strip(),
-                      "lines": state.src.count("\n", 0, state.pos)}
+        token.meta = {"facet": m.group(1), "value": m.group(2).strip(), "lines": _lines_before(state)}
     state.pos = m.end()
     return True
+
+
+def _heading_ids(state: StateCore) -> None:
+    """ids for h2/h3 (``## 背景`` -> ``背景``, repeats -> ``背景-1``, ``背景-2``).
+
+    The same ids as mdit-py-plugins' anchors plugin, in linear time: its
+    suffix search starts from 1 for every repeat, which is quadratic for a
+    body of thousands of identical headings.
+    """
+    used: set[str] = set()
+    next_suffix: dict[str, int] = {}
+    tokens = state.tokens
+    for idx, token in enumerate(tokens):
+        if token.type != "heading_open" or token.tag not in ("h2", "h3"):
+            continue
+        children = tokens[idx + 1].children or []
+        base = slugify("".join(c.content for c in children if c.type in ("text", "code_inline")))
+        slug = base
+        if slug in used:
+            i = next_suffix.get(base, 1)
+            while f"{base}-{i}" in used:
+                i += 1
+            next_suffix[base] = i + 1
+            slug = f"{base}-{i}"
+        used.add(slug)
+        token.attrSet("id", slug)
 
 
 class Markdown:
@@ -109,7 +146,7 @@ class Markdown:
         md.enable(["table", "strikethrough"])
         md.use(footnote_plugin)
         if heading_ids:
-            md.use(anchors_plugin, min_level=2, max_level=3)
+            md.core.ruler.push("anchor", _heading_ids)
         md.inline.ruler.before("link", "term_ref", _term_ref_rule)
         md.validateLink = is_safe_link
         self.md = md
@@ -119,6 +156,7 @@ class Markdown:
         ``title`` names a table that has neither a caption nor a heading above it."""
         env: dict = {"docId": doc_id} if doc_id else {}
         tokens = self.md.parse(text, env)
+        env.pop("_kyodo_breaks", None)
         out = Rendered("")
         tokens = _caption_tables(tokens, title)
         self._transform(tokens, root, out)

@@ -112,15 +112,19 @@ def sweep_staging(out: Path) -> None:
                 _remove(path)
 
 
-def sweep_temp(prefix: str) -> None:
-    """Remove ``<tmp>/<prefix>*`` folders whose process has gone."""
+TEMP_PREFIX = "kyodo-"
+LEGACY_TEMP = ("kyodo-search-",)   # made before temporary folders carried a lock
+
+
+def sweep_temp(prefix: str = TEMP_PREFIX) -> None:
+    """Remove ``<tmp>/<prefix>*`` folders made by :func:`temp_folder` whose process has gone."""
     for path in Path(tempfile.gettempdir()).glob(prefix + "*"):
         try:
             if path.is_symlink() or not path.is_dir():
                 continue
             lock = path / LOCK_NAME
             if not lock.exists():
-                if time.time() - path.stat().st_mtime > STALE_SECONDS:
+                if path.name.startswith(LEGACY_TEMP) and time.time() - path.stat().st_mtime > STALE_SECONDS:
                     _remove(path)
                 continue
             if fcntl is None:
@@ -140,7 +144,8 @@ def sweep_temp(prefix: str) -> None:
 @contextlib.contextmanager
 def temp_folder(prefix: str) -> Iterator[Path]:
     """A temporary folder that a later build removes if this process is killed."""
-    sweep_temp(prefix)
+    if not prefix.startswith(TEMP_PREFIX):
+        raise ValueError(f"temporary folders are named {TEMP_PREFIX}*")
     path = Path(tempfile.mkdtemp(prefix=prefix))
     fd = os.open(path / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -182,6 +187,7 @@ class Staging:
         self.lock = OutputLock(self.out)
         try:
             sweep_staging(self.out)
+            sweep_temp()
             self.dir = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.building-", dir=self.out.parent))
         except OSError as exc:
             self.lock.release()
