@@ -15,7 +15,8 @@ def validate(content_dir: Path) -> SiteView:
     return prepare(load_content(content_dir))
 
 
-def report(problems: list[Problem], stream=sys.stderr) -> None:
+def report(problems: list[Problem], stream=None) -> None:
+    stream = stream or sys.stderr
     for p in problems:
         print(p, file=stream)
     print(f"\n{len(problems)} 件の問題があります。上の「ファイル:行: 項目: 内容」を見て直してください。", file=stream)

@@ -325,7 +325,7 @@ class Watcher:
             try:
                 self.build()
             except UsageError as exc:
-                print(f"エラー: {exc}", flush=True)
+                print(f"エラー: {one_line(exc)}", flush=True)
                 self.state.failed([str(exc)])
 
     def start(self) -> None:
@@ -368,7 +368,7 @@ def run(content_dir: Path, out_dir: Path, host: str, port: int, with_search: boo
         try:
             watcher.build()
         except UsageError as exc:
-            print(f"エラー: {exc}", file=sys.stderr)
+            print(f"エラー: {one_line(exc)}", file=sys.stderr)
             return 1
         watcher.start()
         url_host = f"[{host}]" if ":" in host else host

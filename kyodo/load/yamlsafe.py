@@ -23,6 +23,7 @@ _TAG = "tag:yaml.org,2002:"
 ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")}
 MAX_NODES = 20000
 MAX_DEPTH = 40
+SAFE_COMPOSE_DEPTH = 1000   # the C composer is known to survive ten thousand levels
 # Characters that no page, JSON or XML file may contain: C0/C1 controls but
 # tab and line feed, DEL, lone surrogates, U+FFFE/U+FFFF, and the bidi
 # embeddings/overrides/isolates that make text read differently than stored.
@@ -173,7 +174,7 @@ def _too_deep(text: str, at: Lines) -> YamlIssue | None:
     texts with many nesting marks pay for this pass.
     """
     marks = text.count("[") + text.count("{") + text.count("- ") + text.count("? ") + text.count(":")
-    if marks <= MAX_DEPTH:
+    if marks <= SAFE_COMPOSE_DEPTH:   # each level needs one of these: too few to hurt the composer
         return None
     loader = Loader(text)
     depth = 0

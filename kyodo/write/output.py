@@ -75,28 +75,45 @@ def _folder_error(folder: Path, exc: OSError) -> UsageError:
 
 
 class OutputLock:
-    """An exclusive lock on ``.<out>.lock`` beside the output folder."""
+    """An exclusive lock on ``.<out>.lock`` beside the output folder.
+
+    The file exists only while a build holds it: it is removed before the
+    lock is let go, and a build that locked a file which was removed
+    meanwhile tries again with the new one.
+    """
 
     def __init__(self, out: Path):
         self.path = out.parent / f".{out.name}.lock"
         self.fd: int | None = None
-        try:
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as exc:
-            raise _folder_error(out.parent, exc) from None
-        if fcntl is None:
-            return
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(self.fd)
-            self.fd = None
-            raise UsageError(f"出力先 {one_line(out)} には、いま別のビルドが書き出しています。"
-                             "そのビルドが終わってから、もう一度実行してください") from None
+        for _ in range(100):
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise _folder_error(out.parent, exc) from None
+            if fcntl is None:
+                self.fd = fd
+                return
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise UsageError(f"出力先 {one_line(out)} には、いま別のビルドが書き出しています。"
+                                 "そのビルドが終わってから、もう一度実行してください") from None
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self.fd = fd
+                return
+            os.close(fd)   # the holder removed this file while we waited: take the new one
+        raise UsageError(f"出力先 {one_line(out)} のロックを取得できませんでした。もう一度実行してください")
 
     def release(self) -> None:
         if self.fd is not None:
-            os.close(self.fd)   # closing releases the lock; the small file stays for the next build
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            os.close(self.fd)
             self.fd = None
 
 
