@@ -33,8 +33,8 @@ _PR_SET_PDEATHSIG = 1
 def die_with_parent() -> None:
     """Linux: this (child) process is killed when its parent dies, even by SIGKILL.
 
-    Used for pool workers and the search indexer, so a killed build leaves no
-    process behind. Elsewhere a no-op.
+    Used for pool workers, so a killed build leaves no process behind.
+    Elsewhere a no-op.
     """
     if not sys.platform.startswith("linux"):
         return
@@ -42,11 +42,6 @@ def die_with_parent() -> None:
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     except (AttributeError, OSError):
         pass
-
-
-def child_setup() -> Callable[[], None] | None:
-    """``preexec_fn`` for subprocesses: only where forking is safe (one thread)."""
-    return die_with_parent if threading.active_count() == 1 and sys.platform.startswith("linux") else None
 
 
 def _init_worker(parent: int) -> None:

@@ -11,9 +11,8 @@ mistyped ``--out`` cannot delete someone's files.
   it; a second build stops with a message.
 * A build that was killed (SIGKILL, power loss) leaves its staging folder
   ``.<out>.building-*``; the next build into the same folder removes it
-  (it holds the lock, so no other build can own one). Temporary folders made
-  with :func:`temp_folder` carry their own lock and are removed once their
-  process is gone.
+  (it holds the lock, so no other build can own one), and the
+  ``kyodo-search-*`` folders that earlier versions left in the temp folder.
 * The swap exchanges the two folders in one step (Linux ``renameat2`` with
   ``RENAME_EXCHANGE``), so the output folder never disappears, not even for a
   moment; where the system cannot exchange, two renames follow each other
@@ -28,8 +27,6 @@ import errno
 import os
 import shutil
 import tempfile
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from kyodo.errors import UsageError, one_line
@@ -40,8 +37,6 @@ except ImportError:  # Windows: no advisory locks; builds are not guarded agains
     fcntl = None
 
 MARKER = ".kyodo-site"
-LOCK_NAME = ".kyodo-lock"
-STALE_SECONDS = 3600     # a temporary folder without a lock file is debris after an hour
 
 
 def check_out_dir(out: Path | str, inputs: list[Path | str]) -> Path:
@@ -129,49 +124,19 @@ def sweep_staging(out: Path) -> None:
                 _remove(path)
 
 
-TEMP_PREFIX = "kyodo-"
-LEGACY_TEMP = ("kyodo-search-",)   # made before temporary folders carried a lock
+LEGACY_TEMP = "kyodo-search-"   # working folders of the former Pagefind step; nothing makes them now
 
 
-def sweep_temp(prefix: str = TEMP_PREFIX) -> None:
-    """Remove ``<tmp>/<prefix>*`` folders made by :func:`temp_folder` whose process has gone."""
-    for path in Path(tempfile.gettempdir()).glob(prefix + "*"):
-        try:
-            if path.is_symlink() or not path.is_dir():
-                continue
-            lock = path / LOCK_NAME
-            if not lock.exists():
-                if path.name.startswith(LEGACY_TEMP) and time.time() - path.stat().st_mtime > STALE_SECONDS:
-                    _remove(path)
-                continue
-            if fcntl is None:
-                continue
-            fd = os.open(lock, os.O_RDONLY)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                continue            # its process is still running
-            finally:
-                os.close(fd)
-            _remove(path)
-        except OSError:
-            continue
+def sweep_temp() -> None:
+    """Remove ``<tmp>/kyodo-search-*`` folders that builds killed while indexing left.
 
-
-@contextlib.contextmanager
-def temp_folder(prefix: str) -> Iterator[Path]:
-    """A temporary folder that a later build removes if this process is killed."""
-    if not prefix.startswith(TEMP_PREFIX):
-        raise ValueError(f"temporary folders are named {TEMP_PREFIX}*")
-    path = Path(tempfile.mkdtemp(prefix=prefix))
-    fd = os.open(path / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield path
-    finally:
-        os.close(fd)
-        _remove(path)
+    Only earlier versions of kyodo (which ran Pagefind on a temporary copy)
+    made them, so no running build owns one; only our own are touched.
+    """
+    for path in Path(tempfile.gettempdir()).glob(LEGACY_TEMP + "*"):
+        with contextlib.suppress(OSError):
+            if path.is_dir() and not path.is_symlink() and path.stat().st_uid == os.getuid():
+                _remove(path)
 
 
 def exchange(a: Path, b: Path) -> bool:
