@@ -1,8 +1,8 @@
 """How long `check` and `build` take for one case whose body is 500 KB of a
 hostile shape (thousands of identical headings, brackets, term references …).
 
-    python bench/body_shapes.py            # 500 KB bodies
-    python bench/body_shapes.py 200000     # another size
+    python3 bench/body_shapes.py            # 500 KB bodies
+    python3 bench/body_shapes.py 200000     # another size
 
 Prints CPU and wall seconds per shape; each should be seconds, growing
 linearly with the size (run two sizes to compare).

@@ -1,7 +1,7 @@
 """Run the case-file fuzz test (tests/test_fuzz.py) for longer, with new random seeds.
 
-    python bench/fuzz.py            # 2,000 examples
-    python bench/fuzz.py 20000      # more
+    python3 bench/fuzz.py            # 2,000 examples
+    python3 bench/fuzz.py 20000      # more
 
 CI runs the same property with a fixed, small number of examples. A failure
 prints the smallest mutated file hypothesis found and a blob to reproduce it.

@@ -29,6 +29,20 @@ def case_text(body: str = "## 背景\n\n本文です。\n", drop: tuple[str, ...
     return f"---\n{front}\n---\n\n{body}"
 
 
+def without_key(text: str, key: str) -> str:
+    """A YAML text without the top-level ``key`` and its indented block."""
+    kept, skipping = [], False
+    for line in text.splitlines(keepends=True):
+        if line.startswith(f"{key}:"):
+            skipping = True
+            continue
+        if skipping and (line.startswith((" ", "#")) or not line.strip()):
+            continue
+        skipping = False
+        kept.append(line)
+    return "".join(kept)
+
+
 def make_content(dest: Path, cases: dict[str, str | bytes] | None = None, *,
                  taxonomy: str | None = None, site: str | None = None,
                  guideline: dict[str, str] | None = None, images: dict[str, bytes] | None = None) -> Path:
@@ -40,17 +54,8 @@ def make_content(dest: Path, cases: dict[str, str | bytes] | None = None, *,
         (dest / "taxonomy.yml").write_text(textwrap.dedent(taxonomy), encoding="utf-8")
     if site is None:
         # The sample settings, minus the booklet section (it names sample chapters).
-        lines = (SAMPLE / "site.yml").read_text(encoding="utf-8").splitlines(keepends=True)
-        kept, skipping = [], False
-        for line in lines:
-            if line.startswith("booklet:"):
-                skipping = True
-                continue
-            if skipping and (line.startswith((" ", "#")) or not line.strip()):
-                continue
-            skipping = False
-            kept.append(line)
-        (dest / "site.yml").write_text("".join(kept), encoding="utf-8")
+        text = without_key((SAMPLE / "site.yml").read_text(encoding="utf-8"), "booklet")
+        (dest / "site.yml").write_text(text, encoding="utf-8")
     else:
         (dest / "site.yml").write_text(textwrap.dedent(site), encoding="utf-8")
     (dest / "cases").mkdir(exist_ok=True)

@@ -10,7 +10,7 @@ deep nesting). Whatever the file says:
 * a passing check builds, and every JSON file parses strictly.
 
 CI runs a bounded, reproducible number of examples in this process;
-``python bench/fuzz.py`` runs many more with fresh random seeds.
+``python3 bench/fuzz.py`` runs many more with fresh random seeds.
 """
 
 from __future__ import annotations

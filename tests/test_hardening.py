@@ -16,7 +16,7 @@ import pytest
 from kyodo.cli import main
 from kyodo.commands.build import build
 from kyodo.errors import ContentError
-from tests.factory import PNG, case_text, make_content
+from tests.factory import PNG, case_text, make_content, without_key
 from tests.html import parse
 
 SECRET = "TOP-SECRET-LOCAL-FILE"
@@ -338,16 +338,7 @@ ODD_VALUES = ["7", "x", "[1, [2]]", "{a: 1}", "null", "true", "2024-01-01", "1.5
 
 def _replace_key(text: str, key: str, value: str) -> str:
     """Set a top-level key of a YAML text (dropping its old block)."""
-    out, skipping = [], False
-    for line in text.split("\n"):
-        if line.startswith(f"{key}:"):
-            skipping = True
-            continue
-        if skipping and (line.startswith((" ", "#")) or not line.strip()):
-            continue
-        skipping = False
-        out.append(line)
-    return "\n".join(out) + f"\n{key}: {value}\n"
+    return without_key(text, key).rstrip("\n") + f"\n{key}: {value}\n"
 
 
 def test_settings_of_any_type_give_messages_not_tracebacks(tmp_path):
