@@ -246,3 +246,73 @@ def test_no_developer_words_on_public_pages(sample_site):
         text = parse(path).text()
         for word in ("ビルド", "BOM", "JSON / Atom", "（Atom）"):
             assert word not in text, f"{path.relative_to(sample_site)}: «{word}»"
+
+
+# ---------------------------------------------------------------------------
+# Shared links: og:image and share cards.
+
+def _card_of(path: Path) -> str | None:
+    meta = parse(path).find("meta", property="og:image")
+    return meta.attrs["content"] if meta is not None else None
+
+
+def test_every_page_has_og_image_and_twitter_card(small_site):
+    from PIL import Image
+    base = "https://kyodo.test.example.jp/"
+    seen = set()
+    for path in small_site.rglob("*.html"):
+        if {"embed", "booklet"} & set(path.relative_to(small_site).parts):
+            continue
+        doc = parse(path)
+        url = _card_of(path)
+        assert url and url.startswith(base) and url.endswith(".png"), path
+        twitter = doc.find("meta", name="twitter:card")
+        assert twitter is not None and twitter.attrs["content"] == "summary_large_image", path
+        seen.add(url)
+    for url in seen:
+        with Image.open(small_site / url.removeprefix(base)) as im:
+            assert im.format == "PNG" and im.size == (1200, 630), url
+    # one per facet term; cases share the page-type card unless site.yml asks
+    assert _card_of(small_site / "level/x/index.html").endswith("cards/level/x.png")
+    assert _card_of(small_site / "cases/mid-updated/index.html") == _card_of(small_site / "cases/new-no-update/index.html")
+
+
+def test_sample_has_one_card_per_case(sample_site):
+    cards = {_card_of(p) for p in (sample_site / "cases").glob("*/index.html")}
+    assert len(cards) == len(list((sample_site / "cases").glob("*/index.html")))
+
+
+def test_cards_are_cached_and_an_unchanged_case_is_never_redrawn(tmp_path, monkeypatch):
+    import kyodo.post.cards as cards
+    calls = []
+    real = cards.draw
+    monkeypatch.setattr(cards, "draw", lambda *a: calls.append(a[1]) or real(*a))
+    monkeypatch.setenv("KYODO_CACHE", str(tmp_path / "cache"))
+    content = make_content(tmp_path / "c", {
+        "a.md": case_text(title="事例エー"), "b.md": case_text(title="事例ビー")},
+        site=SITE + "cards:\n  cases: true\n")
+    build(content, tmp_path / "out", with_search=False)
+    assert "事例エー" in calls and "事例ビー" in calls
+    calls.clear()
+    build(content, tmp_path / "out", with_search=False)
+    assert calls == []
+    (content / "cases/a.md").write_text(case_text(title="事例エー改"), encoding="utf-8")
+    build(content, tmp_path / "out", with_search=False)
+    assert calls == ["事例エー改"]
+    assert (tmp_path / "out/cards/cases/b.png").is_file()
+
+
+def test_card_text_wraps_without_breaking_words():
+    from kyodo.post.cards import _fonts, lines
+    fonts = _fonts()
+    if fonts is None:
+        pytest.skip("Noto Sans CJK JP is not installed")
+    font = fonts["title"][0]
+    wrapped = lines("シニアのためのスマートフォン教室 — ICT サポーター 2024 と一緒に（全5回）", font, 600, 9)
+    assert len(wrapped) >= 2
+    for line in wrapped[1:]:
+        assert line[0] not in "）」、。ェ"
+    assert not any(a[-1:].isdigit() and b[:1].isdigit() for a, b in zip(wrapped, wrapped[1:]))
+    assert "".join(wrapped).replace(" ", "") == "シニアのためのスマートフォン教室—ICTサポーター2024と一緒に（全5回）"
+    long = lines("長" * 200, font, 600, 3)
+    assert len(long) == 3 and long[-1].endswith("…")

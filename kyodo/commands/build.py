@@ -15,7 +15,8 @@ from kyodo.commands.check import report, validate
 from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.post import furigana, search
 from kyodo.render.env import make_env
-from kyodo.render.plan import plan
+from kyodo.post.cards import write_cards
+from kyodo.render.plan import cards, plan
 from kyodo.render.renderer import Renderer
 from kyodo.views.data import data_files
 from kyodo.views.downloads import download_files
@@ -43,6 +44,7 @@ def write_site(view: SiteView, staging: Staging, with_search: bool = True) -> in
     renderer = Renderer(env, view)
     renderer.write_all(pages, staging)
     furigana.write(staging, view, pages, env, renderer.common)   # furigana/<page>, when site.yml asks
+    write_cards(cards(pages), view.site, view.content.root, staging)
     for src in sorted(paths.ASSETS.rglob("*")):
         if src.is_file():
             staging.copy(src, "assets/" + src.relative_to(paths.ASSETS).as_posix())

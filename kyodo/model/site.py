@@ -27,6 +27,7 @@ class Site:
     newest: int = 6
     crosstabs: list[tuple[str, str]] = field(default_factory=list)
     furigana: bool = False              # also build every page with ruby under furigana/
+    case_cards: bool = False            # cards: cases: true — one share card per case
     extra: dict = field(default_factory=dict)  # anything later issues add
 
     def absolute(self, path: str) -> str:

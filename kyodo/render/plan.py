@@ -23,6 +23,15 @@ class Crumb:
     url: str
 
 
+@dataclass(frozen=True)
+class Card:
+    """The share card of a page (kyodo/post/cards.py draws it)."""
+    path: str                # site path of the PNG, e.g. "cards/domain/b.png"
+    kicker: str              # the category line above the title
+    title: str
+    note: str = ""           # a line under the title
+
+
 @dataclass
 class Page:
     url: str                 # site path of the page: "", "cases/x/", "404.html", "sitemap.xml"
@@ -35,6 +44,7 @@ class Page:
     in_sitemap: bool = True
     root_override: str | None = None
     lastmod: dt.date | None = None   # the sitemap's <lastmod>: the newest `updated` shown
+    card: Card | None = None         # og:image (set for every HTML page by plan())
 
     @property
     def output(self) -> str:
@@ -79,6 +89,50 @@ def _listing_pages(view: SiteView, items, base: str, template: str, kind: str, t
         pages.append(Page(pager.url, template, title + suffix, kind, description, crumbs,
                           dict(context, pager=pager), lastmod=last_updated(pager.items)))
     return pages
+
+
+def _assign_cards(view: SiteView, pages: list[Page]) -> None:
+    """One card per page type and facet term, per guideline chapter, and per case
+    when site.yml has ``cards: cases: true``."""
+    site = view.site
+    home = Card("cards/home.png", "協働事例集", site.title, f"協働事例 {len(view.cases):,} 件と協働指針")
+    by_kind = {
+        "home": home,
+        "cases": Card("cards/cases.png", "協働事例", "事例一覧", f"{len(view.cases):,} 件の協働事例"),
+        "case": Card("cards/case.png", "協働事例", site.title),
+        "years": Card("cards/year.png", "年度別", "年度別の事例一覧"),
+        "year": Card("cards/year.png", "年度別", "年度別の事例一覧"),
+        "guideline_index": Card("cards/guideline.png", "協働指針", f"{site.organization}の協働指針"),
+        "search": Card("cards/search.png", "検索", "事例を検索", "キーワードと分類で協働事例を探せます"),
+    }
+    stats = Card("cards/stats.png", "統計", "協働事例の統計", "分類別・年度別の件数と割合")
+    for p in pages:
+        if not p.output.endswith(".html"):
+            continue
+        ctx = p.context
+        if p.kind == "case" and site.case_cards:
+            case = ctx["case"]
+            first = next(iter(case.terms.items()), None)
+            note = (f"{view.taxonomy[first[0]].label}: " + "、".join(t.name for t in first[1])) if first else ""
+            p.card = Card(f"cards/cases/{case.slug}.png", f"協働事例｜{fiscal_year_label(case.fiscal_year)}",
+                          case.title, note)
+        elif p.kind == "facet":
+            p.card = Card(f"cards/{ctx['facet'].key}.png", "分類", ctx["facet"].label,
+                          "、".join(t.name for t in ctx["facet"].terms))
+        elif p.kind == "term":
+            term = ctx["term"]
+            p.card = Card(f"cards/{term.facet}/{term.slug}.png", ctx["facet"].label, term.name, term.title)
+        elif p.kind == "chapter":
+            ch = ctx["chapter"]
+            p.card = Card(f"cards/guideline/{ch.slug}.png", "協働指針", ch.title)
+        elif p.kind.startswith("stats"):
+            p.card = stats
+        else:
+            p.card = by_kind.get(p.kind, home)
+
+
+def cards(pages: list[Page]) -> list[Card]:
+    return [p.card for p in pages if p.card is not None]
 
 
 def plan(view: SiteView) -> list[Page]:
@@ -158,6 +212,7 @@ def plan(view: SiteView) -> list[Page]:
                       in_sitemap=False, root_override=base_path))
     pages.append(Page("feed.xml", "feed.xml", f"{site.title} 新着事例", "feed", "", [],
                       {"entries": feed_entries(view.cases), "feed_time": feed_time}, in_sitemap=False))
+    _assign_cards(view, pages)
     listed = [p for p in pages if p.in_sitemap]
     pages.append(Page("sitemap.xml", "sitemap.xml", "", "sitemap", "", [], {"listed": listed},
                       in_sitemap=False))

@@ -12,7 +12,7 @@ from kyodo.validate.checker import Checker
 
 KNOWN = ("title", "organization", "base_url", "description", "intro", "licence", "contact",
          "principles", "process_stages", "per_page", "newest", "stats", "booklet",
-         "furigana")
+         "furigana", "cards")
 ALIASES = {"license": "licence", "organisation": "organization", "url": "base_url"}
 
 
@@ -65,6 +65,13 @@ def build_site(doc: Document, taxonomy: Taxonomy | None, problems: Problems) -> 
     if not isinstance(furigana, bool):
         c.error(("furigana",), "ふりがなのページを作るなら true、作らないなら false と書いてください")
         furigana = False
+    cards = c.mapping(m, "cards") or {}
+    if cards:
+        c.unknown_keys(cards, ("cases",), ("cards",))
+    case_cards = cards.get("cases", False)
+    if not isinstance(case_cards, bool):
+        c.error(("cards", "cases"), "true か false で書いてください（true で事例ごとにシェア用の画像を作ります）")
+        case_cards = False
     from kyodo.booklet.config import parse_booklet  # the printed booklet's settings
     booklet = parse_booklet(c, m, taxonomy)
     if not c.ok:
@@ -76,6 +83,7 @@ def build_site(doc: Document, taxonomy: Taxonomy | None, problems: Problems) -> 
         contact=c.text(m, "contact"), principles=list(c.text_list(m, "principles")),
         process_stages=stages, per_page=ints["per_page"], newest=ints["newest"], crosstabs=crosstabs,
         furigana=furigana,
+        case_cards=case_cards,
     )
     site.extra["booklet"] = booklet
     return site
