@@ -4,17 +4,18 @@
     python bench/cards.py 1000 10000
 
 For each size, on a generated corpus (/work/shared/corpus/gen_corpus.py
---format content, with ``cards: cases: true`` added to its site.yml), builds
-without the search index and prints seconds for:
+--format content) with ``cards: cases: true`` added to its site.yml, the card
+step of the build (kyodo/post/cards.write_cards) is timed on its own:
   cold     — empty card cache: every card is drawn (on all cores)
-  warm     — the same build again: every card comes from the cache
+  warm     — again: every card comes from the cache
   one case — one case's title changed: one card redrawn
-and the number and total size of the cards, and the time without cards
-(the per-case setting off and the cache warm: only the page-type cards).
+with the CPU milliseconds one card takes to draw, the number and size of the
+cards, and, for scale, the whole build (no search index, cache warm).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -26,13 +27,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kyodo.commands.build import build  # noqa: E402
+from kyodo.commands.check import validate  # noqa: E402
+from kyodo.parallel import workers  # noqa: E402
+from kyodo.post import cards as cards_mod  # noqa: E402
+from kyodo.render.plan import cards, plan  # noqa: E402
+from kyodo.write.output import Staging  # noqa: E402
 
 GEN = Path(os.environ.get("KYODO_CORPUS_GEN", "/work/shared/corpus/gen_corpus.py"))
 
 
-def timed(content: Path, out: Path) -> float:
+def timed(fn) -> float:
     t0 = time.perf_counter()
-    build(content, out, with_search=False)
+    fn()
     return time.perf_counter() - t0
 
 
@@ -40,22 +46,33 @@ def measure(n: int, tmp: Path) -> None:
     content = tmp / f"c{n}"
     subprocess.run([sys.executable, str(GEN), str(n), str(content), "--format", "content"],
                    check=True, capture_output=True)
-    site = content / "site.yml"
-    plain = site.read_text(encoding="utf-8")
+    site_yml = content / "site.yml"
+    site_yml.write_text(site_yml.read_text(encoding="utf-8") + "\ncards:\n  cases: true\n", encoding="utf-8")
     os.environ["KYODO_CACHE"] = str(tmp / f"cache{n}")
+    view = validate(content)
+    pages = plan(view)
+    all_cards = cards(pages)
     out = tmp / f"out{n}"
-    site.write_text(plain, encoding="utf-8")
-    off_cold = timed(content, out)
-    site.write_text(plain + "\ncards:\n  cases: true\n", encoding="utf-8")
-    cold = timed(content, out)
-    warm = timed(content, out)
-    case = sorted((content / "cases").glob("*.md"))[0]
-    case.write_text(case.read_text(encoding="utf-8").replace("title: ", "title: 改題 ", 1), encoding="utf-8")
-    one = timed(content, out)
-    cards = list((out / "cards").rglob("*.png"))
-    size = sum(p.stat().st_size for p in cards)
-    print(f"{n:>6} cases: per-case cards off {off_cold:6.1f} s | on: cold {cold:6.1f} s, warm {warm:6.1f} s, "
-          f"one case changed {one:6.1f} s | {len(cards):,} cards, {size / 1e6:.1f} MB")
+    staging = Staging(out)
+    with staging:
+        cold = timed(lambda: cards_mod.write_cards(all_cards, view.site, content, staging))
+        warm = timed(lambda: cards_mod.write_cards(all_cards, view.site, content, staging))
+        i = next(k for k, c in enumerate(all_cards) if c.path.startswith("cards/cases/"))
+        changed = list(all_cards)
+        changed[i] = dataclasses.replace(changed[i], title="改題 " + changed[i].title)
+        one = timed(lambda: cards_mod.write_cards(changed, view.site, content, staging))
+        files = list((staging.dir / "cards").rglob("*.png"))
+        size = sum(p.stat().st_size for p in files)
+        staging.abort()
+    t0 = time.process_time()
+    for k in range(20):
+        cards_mod.draw("協働事例｜令和6年度（2024年度）", f"{k} " + all_cards[0].title, "協働の主体: NPO法人、区民",
+                       view.site.title, view.site.organization)
+    cpu = (time.process_time() - t0) / 20 * 1000
+    whole = timed(lambda: build(content, out, with_search=False))
+    print(f"{n:>6} cases: {len(files):,} cards ({size / 1e6:.1f} MB) | card step: cold {cold:6.1f} s, "
+          f"warm {warm:5.1f} s, one case changed {one:5.1f} s | {cpu:.0f} ms CPU per card, {workers()} cores | "
+          f"whole build (cards cached) {whole:6.1f} s")
 
 
 def main(argv: list[str]) -> None:

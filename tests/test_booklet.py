@@ -398,3 +398,104 @@ def test_fetcher_reads_only_local_files(tmp_path):
                 (tmp_path / "secret.txt").as_uri(), ROOT_URL + "other/a.css", "ftp://example.com/x"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
+
+
+# -- spreads, notes pages, tags (issue 15) ----------------------------------
+
+def _catalog_has(pdf: Path, *keys: bytes) -> bool:
+    """Whether the PDF's (possibly compressed) objects contain every key."""
+    import zlib
+    data = pdf.read_bytes()
+    chunks = [data]
+    for m in re.finditer(rb"stream\r?\n", data):
+        end = data.find(b"endstream", m.end())
+        try:
+            chunks.append(zlib.decompress(data[m.end():end]))
+        except zlib.error:
+            continue
+    return all(any(k in c for c in chunks) for k in keys)
+
+
+def test_pdf_is_tagged_with_title_and_language(sample_booklet):
+    made, pdf, _ = sample_booklet
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes", info, re.M), info
+    assert re.search(rf"^Title:\s+{re.escape(made.booklet.full_title)}", info, re.M), info
+    assert _catalog_has(pdf, b"/StructTreeRoot", b"/Lang (ja)")
+
+
+def test_page_count_is_a_multiple_of_four_padded_with_notes(sample_booklet):
+    made, pdf, pages = sample_booklet
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert count == len(pages) and count % 4 == 0
+    notes = [i + 1 for i, text in enumerate(pages) if norm(text).startswith("メモ")]
+    assert len(notes) == made.booklet.memo_pages < 4
+    assert notes == list(range(count - len(notes) + 1, count + 1))
+
+
+def test_cases_of_two_pages_open_on_a_left_page(sample_booklet):
+    made, _, pages = sample_booklet
+    starts = {e.anchor: case_page(pages, e) for e in made.booklet.entries}
+    ordered = sorted(starts.values())
+    ends = section_pages(pages, "統計")[0]
+    long_cases = 0
+    for entry in made.booklet.entries:
+        start = starts[entry.anchor]
+        nxt = min([s for s in ordered if s > start] + [ends])
+        length = sum(1 for p in range(start, nxt) if norm(pages[p - 1])          # non-blank pages
+                     and not norm(pages[p - 1]).startswith(norm(made.booklet.group_facet.label) * 2))
+        if length >= 2:
+            long_cases += 1
+            assert start % 2 == 0, f"事例 {entry.number}（{length} ページ）が {start} ページ（右）から始まります"
+    assert long_cases, "見本には 2 ページの事例があります"
+
+
+def test_small_edition_has_compact_statistics(sample_view):
+    from kyodo.booklet.make import booklet_html, _units
+    booklet = build_booklet(sample_view, parse_selection(["2024"], [], sample_view.taxonomy))
+    assert 0 < len(booklet.entries) and booklet.compact
+    html = booklet_html(sample_view, booklet)
+    stats = html[html.index('id="stats"'):]
+    assert "<svg" not in stats.split('class="term-index"')[0]          # tables only
+    units, cases = _units(booklet)
+    assert all(u.rule == "page" for u in units)                          # no blank page before a chapter
+    full = build_booklet(sample_view)
+    assert not full.compact and "<svg" in booklet_html(sample_view, full)
+
+
+def test_layout_plan_predicts_spreads_and_notes():
+    from kyodo.booklet.layout import Unit, check, plan
+    from kyodo.booklet.typeset import PageInfo
+
+    def page(*anchors, blank=False):
+        return PageInfo(blank, frozenset(anchors))
+    # cover, intro | group g (right) | a: 2 pages | b: 1 page | c: 3 pages | stats: 1 page
+    layout = [page(), page(), page("g"), page("a"), page("a"), page("b"), page("c"), page("c"), page("c"), page("stats")]
+    units = [Unit("g", "right"), Unit("a", "page"), Unit("b", "page"), Unit("c", "page"), Unit("stats", "page")]
+    p = plan(layout, units, ["a", "b", "c"])
+    assert p.spreads == {"a", "c"}
+    # g on 3, a on 4-5, b on 6, blank 7, c on 8-10, stats 11 -> 11 pages + 1 note
+    assert p.pages == 12 and p.memo_pages == 1
+    final = [page(), page(), page("g"), page("a"), page("a"), page("b"), page(blank=True),
+             page("c"), page("c"), page("c"), page("stats"), page("notes")]
+    assert check(final, p.spreads) == []
+    assert check(final[:-1], p.spreads) == ["11 pages"]
+
+
+def test_site_links_the_booklet_with_size_and_pages(tmp_path):
+    need_pdf_tools()
+    from kyodo.commands import build, pdf
+    from tests.html import parse
+
+    content = make_content(tmp_path / "c", {"a.md": case_text(title="甲の事例")})
+    out = tmp_path / "site"
+    assert build.run(content, out, with_search=False) == 0
+    assert "booklet.pdf" not in (out / "index.html").read_text(encoding="utf-8")   # no PDF, no link
+    assert pdf.run(content, out) == 0                                              # pdf after the build
+    pages = int(re.search(r"^Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(out / "booklet.pdf")],
+                          capture_output=True, text=True).stdout, re.M).group(1))
+    for page in ("index.html", "cases/index.html"):
+        link = parse(out / page).find("p", class_="booklet-link")
+        assert link is not None and link.find("a").attrs["href"].endswith("booklet.pdf"), page
+        assert f"{pages} ページ" in link.text() and ("KB" in link.text() or "MB" in link.text())

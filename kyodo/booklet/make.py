@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kyodo import paths
+from kyodo.booklet.layout import Plan, Unit, check, plan
 from kyodo.booklet.model import Booklet, build_booklet
+from kyodo.cache import Cache, cache_root, digest
 from kyodo.booklet.page import booklet_page
 from kyodo.booklet.selection import Selection
 from kyodo.booklet.typeset import Typeset, typeset
 from kyodo.errors import UsageError
 from kyodo.render.env import make_env
 from kyodo.render.renderer import Renderer
-from kyodo.views.model import SiteView
+from kyodo.views.model import BookletFile, SiteView
 
 
 @dataclass
@@ -27,14 +29,58 @@ def booklet_html(view: SiteView, booklet: Booklet) -> str:
     return Renderer(make_env(paths.TEMPLATES), view).render(booklet_page(view, booklet)).decode("utf-8")
 
 
+def _units(booklet: Booklet) -> tuple[list[Unit], list[str]]:
+    """The parts whose first page is forced, in document order, and the cases among them."""
+    units, cases = [], []
+    for group in booklet.groups:
+        if booklet.compact:
+            # A small edition has no chapter title pages: the chapter's heading opens
+            # its first case's page, and the two start (and make a spread) together.
+            units.append(Unit(group.anchor, "page"))
+            cases.append(group.anchor)
+            rest = group.entries[1:]
+        else:
+            units.append(Unit(group.anchor, "right"))
+            rest = group.entries
+        for entry in rest:
+            units.append(Unit(entry.anchor, "page"))
+            cases.append(entry.anchor)
+    units.append(Unit("stats", "page"))
+    return units, cases
+
+
 def make_pdf(view: SiteView, selection: Selection | None = None) -> Made:
     booklet = build_booklet(view, selection)
     if not booklet.entries:
         if selection is not None and selection.is_subset:
             raise UsageError(f"条件（{booklet.edition}）にあてはまる事例がありません。--year や --filter を見直してください")
         raise UsageError("冊子に載せる事例がありません。content/cases/ に事例を追加してください")
-    html = booklet_html(view, booklet)
-    return Made(booklet, html, typeset(html, view.content.root, view.site.base_url))
+    root, base = view.content.root, view.site.base_url
+    units, cases = _units(booklet)
+    # The plan of the same page is remembered: an unchanged booklet is laid out once.
+    cache = Cache(cache_root(root), "booklet-layout", (paths.ASSETS / "booklet.css").read_text(encoding="utf-8"))
+    first_html = booklet_html(view, booklet)
+    key = digest(first_html)
+    known = cache.get_json(key)
+    if isinstance(known, dict) and isinstance(known.get("spreads"), list) and isinstance(known.get("memo"), int):
+        planned = Plan(frozenset(known["spreads"]), known["memo"], 0)
+    else:
+        planned = plan(typeset(first_html, root, base, write=False).layout, units, cases)
+    for attempt in range(3):
+        for entry in booklet.entries:
+            entry.spread = entry.anchor in planned.spreads
+        for group in booklet.groups:
+            group.spread = group.anchor in planned.spreads
+        booklet.memo_pages = planned.memo_pages
+        html = booklet_html(view, booklet)
+        result = typeset(html, root, base)
+        if not check(result.layout, planned.spreads) or attempt == 2:
+            break
+        # The prediction missed (e.g. a remembered plan for other lengths): plan
+        # again from this layout.
+        planned = plan(result.layout, units, cases)
+    cache.put_json(key, {"spreads": sorted(planned.spreads), "memo": planned.memo_pages})
+    return Made(booklet, html, result)
 
 
 def write_into(view: SiteView, staging) -> Made:
@@ -46,4 +92,30 @@ def write_into(view: SiteView, staging) -> Made:
     except Exception as exc:  # WeasyPrint: a plain Japanese message, no traceback
         raise UsageError(f"冊子の PDF を作れませんでした（{type(exc).__name__}: {exc}）") from exc
     staging.write(made.booklet.file_name, made.result.pdf)
+    view.booklet_pdf = published(made)
     return made
+
+
+def published(made: Made) -> BookletFile:
+    return BookletFile(made.booklet.file_name, len(made.result.pdf), made.result.pages)
+
+
+def relink(view: SiteView, made: Made, out_dir) -> int:
+    """``pdf`` after a build: rewrite the pages that offer the booklet (the front
+    page and the case list) in the published site, now with its size and pages.
+    Returns the number of pages rewritten (0 when there is no site there)."""
+    from pathlib import Path
+
+    from kyodo.booklet.typeset import write_atomic
+    from kyodo.render.plan import plan
+    from kyodo.write.output import MARKER
+
+    out = Path(out_dir)
+    if not (out / MARKER).is_file():
+        return 0
+    view.booklet_pdf = published(made)
+    renderer = Renderer(make_env(paths.TEMPLATES), view)
+    pages = [p for p in plan(view) if p.kind in ("home", "cases")]
+    for page in pages:
+        write_atomic(out / page.output, renderer.render(page))
+    return len(pages)

@@ -24,6 +24,7 @@ from kyodo.views.counts import Stats, count
 from kyodo.views.model import SiteView, term_resolver
 
 BOOKLET_ROOT = "../"      # the print page lives one folder down: booklet/
+COMPACT_BELOW = 20        # editions with fewer cases get the compact statistics section
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Entry:
     number: int
     case: Case
     body: Rendered
+    spread: bool = False           # two pages or more: starts on a left-hand page (booklet/layout.py)
 
     @property
     def anchor(self) -> str:
@@ -45,6 +47,7 @@ class Group:
     running: str                   # running header text
     entries: list[Entry]
     also: list[Entry] = field(default_factory=list)   # carry the term, printed in another group
+    spread: bool = False           # small editions: the chapter opens a two-page case (layout.py)
 
     @property
     def anchor(self) -> str:
@@ -95,6 +98,12 @@ class Booklet:
     stats: Stats
     index: list[IndexFacet]
     file_name: str
+    memo_pages: int = 0            # notes pages that pad the page count to a multiple of 4
+
+    @property
+    def compact(self) -> bool:
+        """A small edition: statistics as tables only, flowing on few pages."""
+        return len(self.entries) < COMPACT_BELOW
 
     @property
     def full_title(self) -> str:

@@ -29,11 +29,19 @@ ROOT_URL = "file://" + str(VIRTUAL_ROOT) + "/"
 KNOWN_UNSUPPORTED = ("`line-break: strict`",)
 
 
+@dataclass(frozen=True)
+class PageInfo:
+    """What the layout needs to know of one typeset page."""
+    blank: bool                    # left empty by a break to a right/left page
+    anchors: frozenset[str]        # ids of the elements that start on it
+
+
 @dataclass
 class Typeset:
     pdf: bytes
     pages: int
     warnings: list[str] = field(default_factory=list)
+    layout: list[PageInfo] = field(default_factory=list)
 
 
 def _weasyprint():
@@ -93,8 +101,10 @@ class _Collect(logging.Handler):
             self.messages.append(message)
 
 
-def typeset(html: str, content_root: Path, base_url: str) -> Typeset:
-    """PDF bytes for the booklet page ``html`` (rendered for ``booklet/``)."""
+def typeset(html: str, content_root: Path, base_url: str, write: bool = True) -> Typeset:
+    """PDF bytes for the booklet page ``html`` (rendered for ``booklet/``): a tagged
+    PDF (PDF/UA structure tags) whose title and language come from the page.
+    ``write=False`` only lays the pages out (``layout``), with no PDF."""
     weasyprint = _weasyprint()
     fetcher = make_fetcher({"assets": paths.ASSETS, "images": Path(content_root) / "images"})
     logger = logging.getLogger("weasyprint")
@@ -104,13 +114,17 @@ def typeset(html: str, content_root: Path, base_url: str) -> Typeset:
     logger.propagate = False
     try:
         document = weasyprint.HTML(string=html, base_url=PAGE_URL, url_fetcher=fetcher).render()
-        for page in document.pages:
-            page.links[:] = [_public_link(link, base_url) for link in page.links]
-        pdf = document.write_pdf()
+        layout = [PageInfo(bool(getattr(page._page_box.page_type, "blank", False)), frozenset(page.anchors))
+                  for page in document.pages]
+        pdf = b""
+        if write:
+            for page in document.pages:
+                page.links[:] = [_public_link(link, base_url) for link in page.links]
+            pdf = document.write_pdf(pdf_tags=True)
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
-    return Typeset(pdf, len(document.pages), collect.messages)
+    return Typeset(pdf, len(document.pages), collect.messages, layout)
 
 
 def _public_link(link: tuple, base_url: str) -> tuple:

@@ -67,10 +67,10 @@ def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: 
     view = validate(content_dir)
     staging = Staging(out_dir, protect=[content_dir, paths.TEMPLATES, paths.ASSETS])
     with staging:
-        count = write_site(view, staging, with_search)
-        if with_pdf:  # the printed booklet, in the same all-or-nothing swap
+        if with_pdf:  # the printed booklet first, so that the pages can link it with its size
             from kyodo.booklet.make import write_into
             write_into(view, staging)
+        count = write_site(view, staging, with_search)
         staging.commit()
     return Result(count, len(view.cases), time.perf_counter() - started, view.content.warnings)
 

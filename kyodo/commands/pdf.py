@@ -35,6 +35,9 @@ def run(content_dir: Path, out_dir: Path, years: list[str] | None = None,
         lock = OutputLock(target.parent.resolve())   # not while a build swaps the folder
         try:
             write_atomic(target, made.result.pdf)
+            if selection is None or not selection.is_subset:   # the site's pages offer the whole booklet
+                from kyodo.booklet.make import relink
+                relink(view, made, out_dir)
         finally:
             lock.release()
     except ContentError as exc:

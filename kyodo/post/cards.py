@@ -24,7 +24,7 @@ from kyodo.cache import Cache, cache_root, digest
 from kyodo.parallel import pmap
 
 WIDTH, HEIGHT = 1200, 630
-DESIGN = "card-v2"                      # change when the drawing changes (a new cache salt)
+DESIGN = "card-v3"                      # change when the drawing changes (a new cache salt)
 MARGIN = 80
 INK = (0x1A, 0x1A, 0x1A)
 ACCENT = (0x00, 0x31, 0xD8)            # the site's --primary
@@ -125,20 +125,26 @@ def lines(text: str, font, width: int, limit: int) -> list[str]:
     return out
 
 
+def _lut(base: int) -> list[int]:
+    """Coverage 0–255 -> palette index base … base + LEVELS - 1."""
+    step = 256 // LEVELS
+    return [base + min(LEVELS - 1, (v + step // 2) // step) for v in range(256)]
+
+
+INK_LUT, ACCENT_LUT = _lut(0), _lut(LEVELS)
+KICKER_TOP, KICKER_H = 56, 64
+
+
 def draw(kicker: str, title: str, note: str, site_title: str, organization: str) -> bytes:
     """One card as PNG bytes."""
     from PIL import Image, ImageDraw
 
-    ink = Image.new("L", (WIDTH, HEIGHT), 0)       # coverage of the ink colour
-    accent = Image.new("L", (WIDTH, HEIGHT), 0)    # coverage of the accent colour
-    di, da = ImageDraw.Draw(ink), ImageDraw.Draw(accent)
-    da.rectangle((0, 0, WIDTH, 16), fill=255)
+    ink = Image.new("L", (WIDTH, HEIGHT), 0)       # coverage of the text colour
+    di = ImageDraw.Draw(ink)
     fonts = _fonts()
     text_w = WIDTH - 2 * MARGIN
+    strip = None
     if fonts:
-        y = 64
-        for line in lines(kicker, fonts["kicker"], text_w, 1):
-            da.text((MARGIN, y), line, font=fonts["kicker"], fill=255)
         y = 140
         for font in fonts["title"]:               # the largest size that fits in 3 lines
             wrapped = lines(title, font, text_w, 99)
@@ -158,11 +164,13 @@ def draw(kicker: str, title: str, note: str, site_title: str, organization: str)
             di.text((MARGIN, 520), line, font=fonts["site"], fill=255)
         for line in lines(organization, fonts["org"], text_w, 1):
             di.text((MARGIN, 568), line, font=fonts["org"], fill=round(255 * MUTED))
-    # Palette index: accent ramp where the accent is drawn, else the ink ramp.
-    step = 256 // LEVELS
-    index = Image.composite(accent.point(lambda v: LEVELS + min(LEVELS - 1, (v + step // 2) // step)),
-                            ink.point(lambda v: min(LEVELS - 1, (v + step // 2) // step)),
-                            accent.point(lambda v: 255 if v >= step // 2 else 0))
+        strip = Image.new("L", (WIDTH, KICKER_H), 0)   # the kicker, in the accent colour
+        for line in lines(kicker, fonts["kicker"], text_w, 1):
+            ImageDraw.Draw(strip).text((MARGIN, 8), line, font=fonts["kicker"], fill=255)
+    index = ink.point(INK_LUT)
+    if strip is not None:
+        index.paste(strip.point(ACCENT_LUT), (0, KICKER_TOP), strip.point(lambda v: 255 if v >= 16 else 0))
+    ImageDraw.Draw(index).rectangle((0, 0, WIDTH, 16), fill=2 * LEVELS - 1)
     card = Image.frombytes("P", (WIDTH, HEIGHT), index.tobytes())
     card.putpalette(_palette())
     buf = io.BytesIO()

@@ -23,6 +23,7 @@ class Renderer:
             "explained_at": view.explained_at,
             "intro_html": view.intro_html,
             "image_sizes": view.image_sizes,
+            "booklet_pdf": view.booklet_pdf,
         }
 
     def render(self, page: Page) -> bytes:

@@ -13,7 +13,9 @@ CSV/JSON files come from kyodo/views/downloads.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+from dataclasses import dataclass, field
 
 from kyodo.render.plan import HOME, Crumb, Page
 from kyodo.text.wareki import fiscal_year_label, fiscal_year_short
@@ -43,27 +45,43 @@ class Embed:
     name: str
     title: str            # the iframe's title attribute
     url: str              # absolute URL of the embed page
-    height: int           # a sensible starting height in px
+    height: int           # the snippet's height: fits every width in ``heights``
     page_url: str         # the stats page it belongs to (site path)
+    heights: dict[int, int] = field(default_factory=dict)   # iframe width -> height that fits
 
 
-# Rough pixel heights of the embed page parts, for the iframe's starting height.
-_EMBED_CHROME = 230
+# The iframe widths the snippet is sized for: phones and a typical content column.
+EMBED_WIDTHS = (320, 375, 750)
+# The embed page's layout (assets/style.css): what the height model below needs.
+_PAGE_MAX, _PAD_X, _PAD_Y = 768, 24, 20     # main.embed-main: max-width 48rem, padding
+_CHART_UNITS, _CHART_MAX = 288, 360         # charts: laid out for 288 px, shown up to 22.5rem
+_SAFETY = 24
+_CHART_KIND = {"facet": "bar", "cross": "share", "trend": "count", "years": "years"}
+_CHART_SOURCE = """{% import "charts/macros.html" as charts %}{% if kind == "bar" %}{{ charts.bar_chart("c", "", rows) }}\
+{% elif kind == "years" %}{{ charts.year_chart("c", "", rows) }}{% else %}{{ charts.stacked_chart("c", "", rows, kind) }}{% endif %}"""
+_VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 
 
-_CHART_SCALE = 1.15     # charts are drawn up to 1.2x on wide screens
+def _lines(chars: int, px: float, width: float) -> int:
+    """Lines that ``chars`` Japanese characters of ``px`` take in ``width`` (1em each, +2 % spacing)."""
+    return max(1, math.ceil(chars * px * 1.02 / width))
 
 
-def _height_bars(n: int) -> int:
-    return _EMBED_CHROME + round(_CHART_SCALE * (16 + n * 56))
-
-
-def _height_stack(rows: int, cols: int) -> int:
-    return _EMBED_CHROME + round(_CHART_SCALE * (40 + rows * (64 + 20 * ((cols + 2) // 3))))
-
-
-def _height_years() -> int:
-    return _EMBED_CHROME + 200
+def embed_heights(title: str, chart_units: float, note_chars: int, source_chars: int) -> dict[int, int]:
+    """The iframe height (px) that shows the whole embed page at each width of EMBED_WIDTHS,
+    without assets/embed.js: title, chart (at its shown scale), note, "表で見る", source."""
+    out = {}
+    for width in EMBED_WIDTHS:
+        cw = min(width, _PAGE_MAX) - _PAD_X
+        scale = min(cw, _CHART_MAX) / _CHART_UNITS
+        h = _PAD_Y + _lines(len(title), 18, cw) * 25.2 + 8          # h1: 1.125rem, line-height 1.4
+        h += chart_units * scale + 7                                 # the figure (+ inline gap)
+        if note_chars:
+            h += 8 + _lines(note_chars, 14, cw) * 23.8               # .embed-note: 0.875rem × 1.7
+        h += 8 + 35.2                                                # <details> summary
+        h += 8 + _lines(source_chars, 14, cw) * 23.8                 # .embed-source
+        out[width] = math.ceil(h + _SAFETY)
+    return out
 
 
 def _downloads(view: SiteView, files: dict[str, bytes], tables) -> dict[str, Download]:
@@ -85,10 +103,10 @@ def stats_pages(view: SiteView) -> list[Page]:
     tables = [years_table(stats)] + [trend_table(stats, k) for k in stats.trends]
     dl = _downloads(view, files, tables)
     url = "stats/year/"
-    emb = {"years": _embed(view, "years", "年度別の事例数", _height_years(), url)}
+    emb = {"years": _embed(view, "years", "年度別の事例数", "years", stats.year_bars(), 0, url)}
     for k, tr in stats.trends.items():
         emb[f"trend-{k}"] = _embed(view, f"trend-{k}", f"年度別・{tr.facet.label}別の事例数",
-                                   _height_stack(len(tr.years), len(tr.facet.terms)), url)
+                                   "count", tr.stack_rows()[::-1], 0, url)
     pages.append(Page(url, "stats/years.html", "年度別の統計", "stats_years",
                       "協働事例の件数の年度ごとの推移と、分類ごとの推移です。", [HOME, STATS],
                       dict(HELPERS, s=stats, year=None, base="stats/", dl=dl, embeds=emb)))
@@ -106,8 +124,25 @@ def stats_pages(view: SiteView) -> list[Page]:
     return pages
 
 
-def _embed(view: SiteView, name: str, title: str, height: int, page_url: str) -> Embed:
-    return Embed(name, title, view.site.absolute(f"embed/stats/{name}/"), height, page_url)
+_chart_template = None
+
+
+def _chart_units(kind: str, rows) -> float:
+    """The height (in chart units) of the chart the embed page draws: the same macro, rendered."""
+    global _chart_template
+    if _chart_template is None:
+        from kyodo import paths
+        from kyodo.render.env import make_env
+        _chart_template = make_env(paths.TEMPLATES).from_string(_CHART_SOURCE)
+    m = _VIEWBOX.search(_chart_template.render(kind=kind, rows=rows))
+    return float(m.group(2)) * _CHART_UNITS / float(m.group(1)) if m else 0.0
+
+
+def _embed(view: SiteView, name: str, title: str, kind: str, rows, note_chars: int, page_url: str) -> Embed:
+    site = view.site
+    source = f"出典: {site.title}「{title}」（{site.organization}）。{site.licence_name}"
+    heights = embed_heights(title, _chart_units(kind, rows) if rows else 0, note_chars, len(source))
+    return Embed(name, title, site.absolute(f"embed/stats/{name}/"), max(heights.values()), page_url, heights)
 
 
 def _scope(view: SiteView, s: Stats, year: int | None, files: dict[str, bytes],
@@ -124,13 +159,15 @@ def _scope(view: SiteView, s: Stats, year: int | None, files: dict[str, bytes],
     emb: dict[str, Embed] = {}
     for k, fc in s.facets.items():
         name = f"{prefix}facet-{k}"
-        emb[name] = _embed(view, name, f"{fc.facet.label}別の事例数{where}", _height_bars(len(fc.terms)),
-                           f"{base}{k}/")
+        note = f"割合は延べ {fc.assignments:,} 件（事例 {s.cases:,} 件）に対する割合です。" + (
+            "1 件の事例が複数の値にあてはまるため、延べ件数は事例数を上回ります。" if fc.exceeds else "")
+        emb[name] = _embed(view, name, f"{fc.facet.label}別の事例数{where}", "bar", fc.bars() if s.cases else [],
+                           len(note), f"{base}{k}/")
         embeds.append((emb[name], {"kind": "facet", "key": k, "s": s, "year": year, "dl": dl[name]}))
     for k, tab in s.crosstabs.items():
         name = f"{prefix}cross-{tab.slug}"
-        emb[name] = _embed(view, name, f"{tab.rows.label}×{tab.cols.label}の事例数{where}",
-                           _height_stack(len(tab.rows.terms) + 1, len(tab.cols.terms)), f"{base}{tab.slug}/")
+        emb[name] = _embed(view, name, f"{tab.rows.label}×{tab.cols.label}の事例数{where}", "share",
+                           tab.stack_rows() if s.cases else [], 45, f"{base}{tab.slug}/")
         embeds.append((emb[name], {"kind": "cross", "key": k, "s": s, "year": year, "dl": dl[name]}))
 
     if year is None:

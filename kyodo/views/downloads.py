@@ -210,8 +210,11 @@ def download_files(view) -> list[tuple[str, bytes]]:
 
 
 def size_text(n: int) -> str:
-    """Byte size in Japanese: '812 バイト', '3.4 KB'."""
+    """Byte size in Japanese: '812 バイト', '3.4 KB', '1.2 MB'."""
     if n < 1024:
         return f"{n} バイト"
+    if n >= 1024 * 1024:
+        mb10 = (n * 10 + 512 * 1024) // (1024 * 1024)
+        return f"{mb10 // 10}.{mb10 % 10} MB"
     kb10 = (n * 10 + 512) // 1024
     return f"{kb10 // 10}.{kb10 % 10} KB"

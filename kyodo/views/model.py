@@ -18,6 +18,19 @@ from kyodo.views.related import related
 PAGE_DEPTH_ROOT = "../../"   # case and chapter pages live two folders down
 
 
+@dataclass(frozen=True)
+class BookletFile:
+    """The printed booklet published beside the site (booklet.pdf)."""
+    path: str             # site path
+    size: int             # bytes
+    pages: int
+
+    @property
+    def size_text(self) -> str:
+        from kyodo.views.downloads import size_text
+        return size_text(self.size)
+
+
 @dataclass
 class SiteView:
     content: Content
@@ -30,6 +43,7 @@ class SiteView:
     explained_at: dict[Term, str] = field(default_factory=dict)   # term -> "guideline/x/#id"
     images: list[str] = field(default_factory=list)               # under content/images/
     image_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # image -> (width, height)
+    booklet_pdf: BookletFile | None = None   # set when booklet.pdf is published with the site
 
     @property
     def site(self):
