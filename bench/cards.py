@@ -1,8 +1,8 @@
 """Benchmark (not a test): what share cards cost a build.
 
-    python bench/cards.py                # 1,000 cases
-    python bench/cards.py 1000 10000
-    python bench/cards.py 10000 --no-build   # the card step only
+    python3 bench/cards.py                # 1,000 cases
+    python3 bench/cards.py 1000 10000
+    python3 bench/cards.py 10000 --no-build   # the card step only
 
 For each size, on a generated corpus (/work/shared/corpus/gen_corpus.py
 --format content) with ``cards: cases: true`` added to its site.yml, the card
