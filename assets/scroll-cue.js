@@ -8,7 +8,9 @@
   function update() {
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
-      var cue = box.previousElementSibling;
+      // The cue is the box's first child, kept in view while the table scrolls
+      // (a sibling would become an item of a grid that lays out the figure).
+      var cue = box.firstElementChild;
       var has = cue && cue.classList.contains("scroll-cue");
       var wide = box.scrollWidth > box.clientWidth + 1;
       if (wide && !has) {
@@ -16,7 +18,7 @@
         cue.className = "scroll-cue";
         cue.id = "scroll-cue-" + i;
         cue.textContent = "表は横にスクロールできます（右に続きがあります）";
-        box.parentNode.insertBefore(cue, box);
+        box.insertBefore(cue, box.firstChild);
         var d = box.getAttribute("aria-describedby");
         box.setAttribute("aria-describedby", (d ? d + " " : "") + cue.id);
       } else if (!wide && has) {

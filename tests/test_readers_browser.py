@@ -106,7 +106,7 @@ def test_wide_tables_say_that_they_scroll(browser, site_url, sample_site):
     try:
         pg.goto(site_url + "stats/year/")
         state = pg.evaluate("""() => [...document.querySelectorAll('.table-scroll')].map(b =>
-            [b.scrollWidth > b.clientWidth + 1, !!(b.previousElementSibling && b.previousElementSibling.classList.contains('scroll-cue'))])""")
+            [b.scrollWidth > b.clientWidth + 1, !!(b.firstElementChild && b.firstElementChild.classList.contains('scroll-cue'))])""")
         assert any(wide for wide, _ in state), "a trend table is wider than a 320px phone"
         assert all(wide == cue for wide, cue in state), state
     finally:
