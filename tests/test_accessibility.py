@@ -63,6 +63,15 @@ def page_types(site: Path) -> list[tuple[str, str]]:
         pages.append(("chapter", f"guideline/{chapter}/"))
     if (site / "booklet" / "index.html").is_file():
         pages.append(("booklet print page", "booklet/"))
+    orgs = site / "data" / "organizations.json"
+    if orgs.is_file():   # 団体情報バンク: index, the busiest organisation, one 活動分野, its statistics
+        listed = json.loads(orgs.read_text(encoding="utf-8"))["organizations"]
+        busiest = max(listed, key=lambda o: (len(o["cases"]), bool(o["recruiting"])))
+        pages += [("organizations", "organizations/"), ("organization", f"organizations/{busiest['slug']}/"),
+                  ("statistics organizations", "stats/organizations/")]
+        field = _first_dir(site / "organizations" / "fields")
+        if field:
+            pages.append(("organizations field", f"organizations/fields/{field}/"))
     stats_pages = [p for p in _one_per_shape(site, "stats") if p != "stats/"]
     pages += [(f"statistics {p}", p) for p in stats_pages[:3]]
     pages += [(f"embed {p}", p) for p in _one_per_shape(site, "embed")]
@@ -98,7 +107,8 @@ def pages(sample_site):
 
 def test_every_page_type_is_covered(pages):
     names = {n.split(" ")[0] for n, _ in pages}
-    for kind in ("front", "case", "term", "facet", "year", "guideline", "statistics", "search", "404", "chapter"):
+    for kind in ("front", "case", "term", "facet", "year", "guideline", "statistics", "search", "404", "chapter",
+                 "organization", "organizations"):
         assert kind in names
 
 

@@ -21,13 +21,14 @@ from kyodo.render.renderer import Renderer
 from kyodo.views.data import data_files
 from kyodo.views.downloads import download_files
 from kyodo.views.model import SiteView
+from kyodo.views.organization_data import organization_files
 from kyodo.views.schema import schema_files
 from kyodo.write.output import Staging
 
 
 # Functions (view) -> [(path under the output, bytes)] for non-page files
 # (JSON, CSV, schema, …). A feature adds its provider here.
-FILE_PROVIDERS = [data_files, schema_files, download_files]
+FILE_PROVIDERS = [data_files, schema_files, download_files, organization_files]
 
 
 @dataclass

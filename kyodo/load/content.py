@@ -92,7 +92,13 @@ def load_content(root: Path) -> Content:
     readings = build_readings(readings_doc, problems) if readings_doc else {}
     texts = [*strings(tax_doc.meta), *strings(site_doc.meta)] if readings else []
 
-    validator = CaseValidator(site, taxonomy, root / "images")
+    from kyodo.load.organizations import load_registry   # the optional organisation files
+    org_docs: list = []
+    registry = load_registry(root, tax_doc, taxonomy, problems, org_docs)
+    if readings:
+        for doc in org_docs:
+            texts += [doc.body, *strings(doc.meta)]
+    validator = CaseValidator(site, taxonomy, root / "images", registry)
     cases: list[Case] = []
     seen: dict[str, str] = {}
     drafts = 0
@@ -140,7 +146,8 @@ def load_content(root: Path) -> Content:
     cases.sort(key=case_order)
     chapters.sort(key=lambda ch: (ch.order, ch.slug))
     warnings = unused_readings(readings_doc, readings, texts) if readings_doc else []
-    return Content(root, site, taxonomy, cases, chapters, drafts, readings, warnings)
+    warnings += sorted(registry.notices)   # near-duplicate organisation names
+    return Content(root, site, taxonomy, cases, chapters, drafts, readings, warnings, registry)
 
 
 def _optional_yaml(path: Path, problems: Problems) -> frontmatter.Document | None:

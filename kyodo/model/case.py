@@ -50,6 +50,7 @@ class Case:
     body: str                                   # markdown source
     body_line: int = 1
     organizations: tuple[str, ...] = ()
+    organization_roles: tuple[str, ...] = ()    # aligned with organizations ("" = none), or empty
     period: str = ""
     budget: int | None = None
     status: str = ""

@@ -8,6 +8,7 @@ from pathlib import Path
 from kyodo.errors import Problem
 from kyodo.model.case import Case
 from kyodo.model.guideline import Chapter
+from kyodo.model.organization import Registry
 from kyodo.model.site import Site
 from kyodo.model.taxonomy import Taxonomy
 
@@ -22,3 +23,4 @@ class Content:
     drafts: int = 0
     readings: dict[str, str] = field(default_factory=dict)   # readings.yml: word -> kana
     warnings: list[Problem] = field(default_factory=list)    # reported, never fatal
+    organizations: Registry = field(default_factory=Registry)   # 団体情報バンク (may be empty)

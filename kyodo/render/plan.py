@@ -196,6 +196,9 @@ def plan(view: SiteView) -> list[Page]:
                               "next": chapters[i + 1] if i + 1 < len(chapters) else None,
                           }))
 
+    from kyodo.render.organization_pages import organization_pages   # 団体情報バンク (when any)
+    pages += organization_pages(view)
+
     # Statistics, search, error page, machine-readable files.
     from kyodo.render.stats_pages import stats_pages   # here: stats_pages imports this module
     for p in stats_pages(view):

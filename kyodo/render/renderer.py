@@ -24,6 +24,7 @@ class Renderer:
             "intro_html": view.intro_html,
             "image_sizes": view.image_sizes,
             "booklet_pdf": view.booklet_pdf,
+            "bank": view.bank,          # 団体情報バンク: falsy when there are no organisations
         }
 
     def render(self, page: Page) -> bytes:

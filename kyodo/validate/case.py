@@ -53,8 +53,14 @@ def slug_problem(stem: str) -> str | None:
 
 
 class CaseValidator:
-    def __init__(self, site: Site, taxonomy: Taxonomy, images_dir: Path):
+    def __init__(self, site: Site, taxonomy: Taxonomy, images_dir: Path, registry=None):
         self.site = site
+        # Registered organisations (kyodo.model.organization.Registry) or None; imported here
+        # because kyodo.validate.organization builds on this module.
+        from kyodo.validate.organization import NearMatcher, case_organizations
+        self.registry = registry
+        self._organizations = case_organizations
+        self._matcher = NearMatcher(registry) if registry else None
         self.taxonomy = taxonomy
         self.images_dir = images_dir
         self.known = list(REQUIRED) + list(taxonomy.facets) + list(OPTIONAL)
@@ -77,10 +83,11 @@ class CaseValidator:
         summary = c.text(m, "summary", required=True)
         year = self._year(c, m)
         terms = {facet.key: self._facet(c, facet, m) for facet in self.taxonomy}
+        organizations, roles = self._organizations(c, m, self.registry, self._matcher)
         case = Case(
             slug=stem, source=doc.path, title=title, summary=summary, fiscal_year=year or 0,
             terms=terms, body=doc.body, body_line=doc.body_line,
-            organizations=c.text_list(m, "organizations"),
+            organizations=organizations, organization_roles=roles,
             period=c.text(m, "period"),
             budget=self._budget(c, m),
             status=self._status(c, m),

@@ -27,7 +27,7 @@ TERM_FIELDS = ("slug", "label", "short", "title", "description", "aliases")
 
 def build_taxonomy(doc: Document, problems: Problems) -> Taxonomy | None:
     c = Checker(doc, problems)
-    c.unknown_keys(doc.meta, ["facets"])
+    c.unknown_keys(doc.meta, ["facets", "organizations"])   # organizations: see validate/organization.py
     raw = doc.meta.get("facets")
     if not isinstance(raw, dict) or not raw:
         c.error(("facets",), "facets: の下に分類（例: partner:）を 1 つ以上書いてください")

@@ -335,7 +335,67 @@ def stats_json(stats: Stats) -> dict:
         "years": [{"year": y, "label": fiscal_year_short(y), "cases": n} for y, n in stats.years],
         "trends": {key: {"years": tr.years, "terms": tr.counts} for key, tr in stats.trends.items()},
     }
+    if "organizations" in stats.extra:   # only when content/organizations/ has organisations
+        data["organizations"] = org_stats_json(stats.extra["organizations"])
     if stats.by_year:
         data["by_year"] = {str(y): {"cases": s.cases, "facets": _facets_json(s), "crosstabs": _crosstabs_json(s)}
                            for y, s in stats.by_year.items()}
     return data
+
+
+# ---------------------------------------------------------------------------
+# Organisations (団体情報バンク): the registered organisations are the
+# denominator; a case naming several registered organisations counts once
+# for each of them.
+
+
+@dataclass
+class OrgStats:
+    organizations: int                    # registered organisations (the denominator)
+    by_kind: list[Bar]                    # organisations per kind (share of ``organizations``)
+    distribution: list[Bar]               # organisations with k cases, k = 0 … max (key = str(k))
+    repeat: int                           # organisations with two cases or more
+    active: int                           # organisations with at least one case
+    cases: int                            # cases in scope
+    linked_cases: int                     # cases naming at least one registered organisation
+    links: int                            # (case, registered organisation) pairs
+
+    @property
+    def repeat_tenths(self) -> int | None:
+        return share_tenths(self.repeat, self.organizations)
+
+    @property
+    def active_tenths(self) -> int | None:
+        return share_tenths(self.active, self.organizations)
+
+    @property
+    def linked_tenths(self) -> int | None:
+        return share_tenths(self.linked_cases, self.cases)
+
+
+def count_organizations(kinds: list[tuple[str, str, int]], per_org: list[int], cases: int,
+                        linked_cases: int) -> OrgStats:
+    """``kinds``: (slug, label, organisations) in vocabulary order; ``per_org``: each
+    registered organisation's number of cases."""
+    n = len(per_org)
+    by_kind = [Bar(label, k, share_tenths(k, n), slug) for slug, label, k in kinds]
+    top = max(per_org, default=0)
+    dist = [Bar(f"{k}件", sum(1 for v in per_org if v == k), None, str(k)) for k in range(top + 1)]
+    dist = [Bar(b.label, b.value, share_tenths(b.value, n), b.key) for b in dist]
+    return OrgStats(n, by_kind, dist, sum(1 for v in per_org if v >= 2), sum(1 for v in per_org if v >= 1),
+                    cases, linked_cases, sum(per_org))
+
+
+def org_stats_json(o: OrgStats) -> dict:
+    return {
+        "organizations": o.organizations,
+        "by_kind": [{"slug": b.key, "label": b.label, "organizations": b.value,
+                     "share": tenths_value(b.tenths)} for b in o.by_kind],
+        "cases_per_organization": [{"cases": int(b.key), "organizations": b.value,
+                                    "share": tenths_value(b.tenths)} for b in o.distribution],
+        "repeat": {"organizations": o.repeat, "share": tenths_value(o.repeat_tenths)},
+        "active": {"organizations": o.active, "share": tenths_value(o.active_tenths)},
+        "cases": o.cases,
+        "linked_cases": {"cases": o.linked_cases, "share": tenths_value(o.linked_tenths)},
+        "links": o.links,
+    }

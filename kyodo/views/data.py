@@ -38,8 +38,14 @@ def cases_json(view: SiteView) -> dict:
     return {
         "site": {"title": view.site.title, "organization": view.site.organization,
                  "base_url": view.site.base_url, "licence": view.site.licence_name or None},
-        "cases": [case_record(c, view.site.base_url) for c in view.cases],
+        "cases": [case_record(c, view.site.base_url) | _organization_refs(view, c) for c in view.cases],
     }
+
+
+def _organization_refs(view: SiteView, case: Case) -> dict:
+    """With organisations (or roles) in the content: each named organisation, its role and page."""
+    from kyodo.views.organizations import mention_records
+    return mention_records(view, case)
 
 
 def dumps(data: dict) -> bytes:

@@ -13,6 +13,7 @@ from kyodo.model.taxonomy import Taxonomy, Term
 from kyodo.parallel import pmap
 from kyodo.views.counts import Stats, count
 from kyodo.views.indexes import Indexes, build_indexes
+from kyodo.views.organizations import Bank, build_bank, organization_stats
 from kyodo.views.related import related
 
 PAGE_DEPTH_ROOT = "../../"   # case and chapter pages live two folders down
@@ -44,6 +45,8 @@ class SiteView:
     images: list[str] = field(default_factory=list)               # under content/images/
     image_sizes: dict[str, tuple[int, int]] = field(default_factory=dict)  # image -> (width, height)
     booklet_pdf: BookletFile | None = None   # set when booklet.pdf is published with the site
+    bank: Bank | None = None                                       # 団体情報バンク (falsy when none)
+    organization_html: dict[str, Rendered] = field(default_factory=dict)
 
     @property
     def site(self):
@@ -84,11 +87,15 @@ def prepare(content: Content) -> SiteView:
         images.update(r.images)
         return r
 
-    items = [*content.cases, *content.chapters]
-    rendered = pmap(lambda i: md.render(items[i].body, PAGE_DEPTH_ROOT, title=items[i].title), len(items))
+    orgs = content.organizations.organizations
+    items = [*content.cases, *content.chapters, *orgs]
+    # An organisation's name plays the part of a title (it names an uncaptioned table).
+    rendered = pmap(lambda i: md.render(items[i].body, PAGE_DEPTH_ROOT, title=getattr(items[i], "title", "")
+                                        or items[i].name), len(items))
     results = [collect(item, r) for item, r in zip(items, rendered)]
     case_html = {c.slug: r for c, r in zip(content.cases, results)}
     chapter_html = {ch.slug: r for ch, r in zip(content.chapters, results[len(content.cases):])}
+    organization_html = {o.slug: r for o, r in zip(orgs, results[len(content.cases) + len(content.chapters):])}
     for case in content.cases:
         if case.image:
             images.add(case.image.src)
@@ -112,5 +119,9 @@ def prepare(content: Content) -> SiteView:
             size = image_size(content.root / "images", case.image.src)
             if size:
                 sizes[case.image.src] = size
+    bank = build_bank(content)
+    if bank:
+        stats.extra["organizations"] = organization_stats(bank, content.cases)
     return SiteView(content, stats, build_indexes(content.cases, tax), related(content.cases),
-                    case_html, chapter_html, intro, explained, sorted(images), sizes)
+                    case_html, chapter_html, intro, explained, sorted(images), sizes,
+                    bank=bank, organization_html=organization_html)

@@ -135,7 +135,8 @@ def _optional(site: Site) -> dict[str, dict]:
     }
 
 
-def case_schema(site: Site, taxonomy: Taxonomy) -> dict:
+def case_schema(site: Site, taxonomy: Taxonomy, organizations: bool = True) -> dict:
+    """``organizations``: allow ``{name, role}`` items (organisations registered or roles used)."""
     required_fields = {
         "title": dict(TEXT, title="題名", description="事例の題名（必須）"),
         "summary": dict(TEXT, title="要約", description="一覧や検索結果に表示する 1〜2 文の要約（必須）"),
@@ -150,6 +151,9 @@ def case_schema(site: Site, taxonomy: Taxonomy) -> dict:
         properties[facet.key] = _facet(facet)
     for key in OPTIONAL:
         properties[key] = optional.get(key, {"description": f"{key}（任意）"})
+    if organizations:
+        from kyodo.views.organization_schema import case_organizations_property
+        properties["organizations"] = case_organizations_property()
     return {
         "$schema": DRAFT,
         "$id": site.absolute(SCHEMA_PATH),
@@ -164,4 +168,10 @@ def case_schema(site: Site, taxonomy: Taxonomy) -> dict:
 
 
 def schema_files(view: SiteView) -> list[tuple[str, bytes]]:
-    return [(SCHEMA_PATH, dumps(case_schema(view.site, view.taxonomy)))]
+    bank = view.bank
+    # Without organisations or roles in the content, the schema stays as it was before them.
+    files = [(SCHEMA_PATH, dumps(case_schema(view.site, view.taxonomy, bank is not None and bank.in_use)))]
+    if bank:
+        from kyodo.views.organization_schema import SCHEMA_PATH as ORG_PATH, organization_schema
+        files.append((ORG_PATH, dumps(organization_schema(view))))
+    return files
