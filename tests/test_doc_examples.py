@@ -66,9 +66,13 @@ def test_the_docs_have_examples_to_check():
 def test_front_matter_example_passes_check(tmp_path, where, body):
     images = {name: PNG for name in re.findall(r"src: *(\S+)", body) if name.lower().endswith(IMAGE_TYPES)}
     is_case = re.search(r"^fiscal_year:", body, re.M) is not None
+    is_org = not is_case and re.search(r"^name:", body, re.M) is not None   # content/organizations/
     content = make_content(tmp_path / "content", {"example.md": body} if is_case else {},
-                           guideline=None if is_case else {"example.md": body}, images=images or None)
-    if not is_case:   # a guideline chapter links terms of the sample taxonomy; give it cases to count
+                           guideline=None if is_case or is_org else {"example.md": body}, images=images or None)
+    if is_org:
+        (content / "organizations").mkdir()
+        (content / "organizations" / "example.md").write_text(body, encoding="utf-8")
+    elif not is_case:   # a guideline chapter links terms of the sample taxonomy; give it cases to count
         shutil.copytree(ROOT / "content" / "cases", content / "cases", dirs_exist_ok=True)
         shutil.copytree(ROOT / "content" / "images", content / "images", dirs_exist_ok=True)
     try:
@@ -77,6 +81,8 @@ def test_front_matter_example_passes_check(tmp_path, where, body):
         pytest.fail(f"{where}: the example fails check:\n" + "\n".join(map(str, exc.problems)))
     if is_case:
         assert [c.slug for c in view.cases] == ["example"]
+    if is_org:
+        assert [o.slug for o in view.content.organizations] == ["example"]
 
 
 @pytest.mark.parametrize("where,command", command_lines(), ids=[f"{w} {c}" for w, c in command_lines()])

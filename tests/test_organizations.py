@@ -308,3 +308,36 @@ def test_a_site_without_organisations_has_no_trace_of_them(tmp_path):
     assert sorted(p.relative_to(again) for p in again.rglob("*")) == sorted(p.relative_to(out) for p in out.rglob("*"))
     for p in files:
         assert (again / p.relative_to(out)).read_bytes() == p.read_bytes(), p
+
+
+# -- new --organization --------------------------------------------------------------------------
+
+def test_new_organization_with_flags_writes_a_valid_file(tmp_path, capsys):
+    from kyodo.cli import main
+    root = content_with(tmp_path, {"t.md": org_text()})
+    argv = ["new", "--organization", "--content", str(root), "--name", "あおば花の会", "--summary", "花壇を育てる会です。",
+            "--kind", "任意団体", "--fields", "環境,地域活動", "--area", "若葉町", "--slug", "hana"]
+    assert main(argv) == 0
+    org = next(o for o in load_content(root).organizations.organizations if o.slug == "hana")
+    assert (org.name, org.kind.slug, [t.slug for t in org.fields], org.area) == (
+        "あおば花の会", "voluntary", ["environment", "community"], "若葉町")
+    assert main(argv) == 1                                           # never overwrites
+    assert "すでに使われています" in capsys.readouterr().err
+    dup = argv[:-1] + ["hana2"]
+    assert main(dup) == 1                                            # the same name twice
+    assert "すでに" in capsys.readouterr().err and not (root / "organizations" / "hana2.md").exists()
+    assert main(["new", "--organization", "--content", str(root), "--kind", "NPO法ジン"]) == 1
+    assert "「NPO法人」のことですか" in capsys.readouterr().err
+
+
+def test_new_organization_asks_in_japanese(tmp_path, monkeypatch, capsys):
+    from kyodo.cli import main
+    root = make_content(tmp_path / "content", {"a.md": case_text()})
+    answers = iter(["わかばの会", "子育ての会です。", "99", "3", "1 4", "", "wakaba"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["new", "--organization", "--content", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "団体の種類" in out and "1 から 8 までの番号" in out
+    org = load_content(root).organizations.organizations[0]
+    assert (org.slug, org.kind.label, [t.label for t in org.fields], org.area) == (
+        "wakaba", "NPO法人", ["子ども・子育て", "防災・防犯"], "")

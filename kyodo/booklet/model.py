@@ -211,6 +211,12 @@ def build_booklet(view: SiteView, selection: Selection | None = None) -> Booklet
                 terms.append(IndexTerm(term, hits))
         if terms:
             index.append(IndexFacet(facet, terms))
+    if view.bank:   # 協働団体別: the registered organisations the booklet's cases name
+        from kyodo.views.organizations import organization_index
+        facet, rows = organization_index(view.bank, [c.slug for c in cases])
+        if rows:
+            index.append(IndexFacet(facet, [IndexTerm(t, sorted((by_slug[s] for s in slugs), key=lambda e: e.number))
+                                            for t, slugs in rows]))
 
     issued = cfg.issued or max((c.date for c in cases), default=None)
     return Booklet(

@@ -63,6 +63,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fiscal-year", dest="fiscal_year", metavar="年度", help="年度（西暦。令和6 などの和暦も可）")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="分類=値[,値…]",
                    help="分類の値（名称かスラッグ）。分類ごとに 1 回。例: --set partner=NPO法人,区民")
+    from kyodo.commands import new_organization   # new --organization: a 団体情報バンク file
+    new_organization.add_arguments(p)
 
 
 # -- answers: each parser returns (value, None) or (None, message) ----------------
@@ -368,7 +370,23 @@ def self_check(text: str, slug: str, site: Site, taxonomy: Taxonomy, content_dir
     return problems
 
 
+def write_checked(path: Path, text: str, problems: Problems) -> Path:
+    """Write a new file unless the self-check found problems; never overwrite."""
+    if problems:
+        raise Abort("\n".join(str(p) for p in problems.sorted()) + "\n作ろうとしたファイルに問題があるため、書き出していません。")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    except FileExistsError:
+        raise Abort(f"{display_path(path)} はすでにあります。既存のファイルは上書きしません。") from None
+    return path
+
+
 def run(args) -> int:
+    if getattr(args, "organization", False):
+        from kyodo.commands import new_organization
+        return new_organization.run(args)
     content_dir = Path(args.content)
     try:
         if not content_dir.is_dir():
@@ -379,15 +397,7 @@ def run(args) -> int:
         answers = _complete(_from_flags(args, taxonomy, taken), taxonomy, taken)
         text = render_case(answers, site, taxonomy)
         problems = self_check(text, answers.slug, site, taxonomy, content_dir)
-        if problems:
-            raise Abort("\n".join(str(p) for p in problems.sorted()) + "\n作ろうとしたファイルに問題があるため、書き出していません。")
-        path = cases_dir / f"{answers.slug}.md"
-        cases_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            with path.open("x", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-        except FileExistsError:
-            raise Abort(f"{display_path(path)} はすでにあります。既存のファイルは上書きしません。") from None
+        path = write_checked(cases_dir / f"{answers.slug}.md", text, problems)
     except Abort as exc:
         print(f"エラー: {exc}", file=sys.stderr)
         return 1

@@ -74,7 +74,7 @@ def organization_schema(view) -> dict:
         "$id": site.absolute(SCHEMA_PATH),
         "title": f"{site.title}: 団体ファイルの front matter",
         "description": "content/organizations/<スラッグ>.md の先頭の --- で囲んだ部分に書ける項目です。"
-                       "最終的な判定は python build.py check が行います。",
+                       "最終的な判定は python3 build.py check が行います。",
         "type": "object",
         "properties": props,
         "required": required,

@@ -186,3 +186,20 @@ def mention_records(view, case: Case) -> dict:
                                    "organization": m.org.slug if m.org else None,
                                    "url": view.site.base_url + m.org.url if m.org else None}
                                   for m in bank.mentions[case.slug]]}
+
+
+def organization_index(bank: Bank, case_slugs: list[str]) -> tuple[Facet, list[tuple[Term, list[str]]]]:
+    """The booklet's 協働団体別 index as a facet-like part: (pseudo facet, [(pseudo term, case slugs)]).
+
+    Each registered organisation is a term (its URL is its page's); only those
+    named in ``case_slugs`` are listed.
+    """
+    wanted = set(case_slugs)
+    facet = Facet(INDEX_URL.strip("/"), "協働団体", True, [])
+    rows = []
+    for i, record in enumerate(bank.records.values()):
+        slugs = [c.slug for c in record.cases if c.slug in wanted]
+        if slugs:
+            rows.append((Term(facet.key, record.org.slug, record.org.name, order=i), slugs))
+    facet.terms.extend(t for t, _ in rows)
+    return facet, rows
