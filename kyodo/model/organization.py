@@ -49,11 +49,11 @@ class Organization:
 
     @property
     def kind_label(self) -> str:
-        return self.kind.label if self.kind else self.kind_text
+        return self.kind.name if self.kind else self.kind_text
 
     @property
     def field_labels(self) -> tuple[str, ...]:
-        return tuple(t.label for t in self.fields) or self.field_texts
+        return tuple(t.name for t in self.fields) or self.field_texts
 
     @property
     def founded_text(self) -> str:

@@ -255,7 +255,12 @@ class NearMatcher:
 
     def __init__(self, registry: Registry, cutoff: float = 0.85):
         self.cutoff = cutoff
-        self.names = [(core_name(n), n, org) for org in registry for n in org.names]
+        self.names = []                        # (core, its numerals, name as registered, organisation)
+        for org in registry:
+            for n in org.names:
+                core = core_name(n)
+                if core:
+                    self.names.append((core, DIGITS.findall(core), n, org))
         self.memo: dict[str, tuple[str, Organization] | None] = {}
 
     def near(self, written: str) -> tuple[str, Organization] | None:
@@ -267,21 +272,24 @@ class NearMatcher:
     def _near(self, key: str):
         if not key:
             return None
+        digits = DIGITS.findall(key)
         best, best_score = None, 0.0
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(key)
-        for core, name, org in self.names:
-            if not core:
-                continue
-            if DIGITS.findall(core) != DIGITS.findall(key):
+        n = len(key)
+        for core, core_digits, name, org in self.names:
+            if core_digits != digits:
                 continue   # 川端一丁目町会 and 川端二丁目町会 are different organisations
             if core == key:
                 return name, org
-            if len(core) >= 4 and (key.startswith(core) or core.startswith(key)) and min(len(core), len(key)) >= 4:
+            m = len(core)
+            if min(m, n) >= 4 and (key.startswith(core) or core.startswith(key)):
                 score = 0.99   # a unit of a registered organisation, or its shortened name
             else:
+                if 2 * min(m, n) < self.cutoff * (m + n):
+                    continue   # the lengths alone rule it out (difflib's real_quick_ratio)
                 matcher.set_seq1(core)
-                if matcher.real_quick_ratio() < self.cutoff or matcher.quick_ratio() < self.cutoff:
+                if matcher.quick_ratio() < self.cutoff:
                     continue
                 score = matcher.ratio()
             if score >= self.cutoff and score > best_score:

@@ -108,7 +108,7 @@ def mentions(case: Case, registry: Registry) -> tuple[Mention, ...]:
 
 def _kinds(orgs: list[Organization], facet: Facet | None) -> list[Group]:
     if facet is not None:
-        groups = [Group(t.slug, t.label, t.description, [o for o in orgs if o.kind == t]) for t in facet.terms]
+        groups = [Group(t.slug, t.name, t.description, [o for o in orgs if o.kind == t]) for t in facet.terms]
         return [g for g in groups if g.organizations]
     texts = sorted({o.kind_text for o in orgs}, key=lambda t: (t == "", t))
     return [Group(f"kind-{i + 1}", t or NO_KIND, "", [o for o in orgs if o.kind_text == t])
@@ -118,7 +118,7 @@ def _kinds(orgs: list[Organization], facet: Facet | None) -> list[Group]:
 def _fields(orgs: list[Organization], facet: Facet | None) -> list[Group]:
     if facet is None:
         return []
-    groups = [Group(t.slug, t.label, t.description, [o for o in orgs if t in o.fields], field_url(t.slug))
+    groups = [Group(t.slug, t.name, t.description, [o for o in orgs if t in o.fields], field_url(t.slug))
               for t in facet.terms]
     return [g for g in groups if g.organizations]
 
@@ -165,7 +165,7 @@ def organization_stats(bank: Bank, cases: list[Case]) -> OrgStats:
     kinds = [(g.slug, g.label, len(g.organizations)) for g in bank.kinds]
     if bank.kind_facet is not None:   # every kind term, including those with no organisation
         have = {g.slug: len(g.organizations) for g in bank.kinds}
-        kinds = [(t.slug, t.label, have.get(t.slug, 0)) for t in bank.kind_facet.terms]
+        kinds = [(t.slug, t.name, have.get(t.slug, 0)) for t in bank.kind_facet.terms]
     linked = sum(1 for c in cases if any(m.org for m in bank.mentions.get(c.slug, ())))
     return count_organizations(kinds, [len(r.cases) for r in bank.records.values()], len(cases), linked)
 
