@@ -77,12 +77,12 @@ def test_a_valid_organisation_loads(tmp_path):
 @pytest.mark.parametrize("fields, expected", [
     ({"nmae": "x"}, r"organizations/x\.md:5: nmae: 「nmae」という項目はありません。「name」の書き間違いではありませんか"),
     ({"募集": "ボランティア募集中"}, r"x\.md:\d+: 募集: .*「recruiting」の書き間違いではありませんか"),
-    ({"name": None}, r"x\.md:1: : 「name」は必須です"),
+    ({"name": None}, r"x\.md:1: name: 「name」は必須"),
     ({"kind": "NPO法ジン"}, r"x\.md:3: kind: 「NPO法ジン」は協働の主体の値にありません。「NPO法人」のことですか。使える値: 区民、"),
     ({"fields": "[子ども子育て]"}, r"x\.md:\d+: fields\[1\]: 「子ども子育て」は活動分野の値にありません。「子ども・子育て」のことですか"),
     ({"founded": "2008年"}, r"x\.md:\d+: founded: 設立は西暦の年（整数）か日付で書いてください.*2008 と数字だけで"),
     ({"website": "www.example.jp"}, r"x\.md:\d+: website: URL「www.example.jp」は使えません"),
-    ({"recruiting": "{what: [会員]}"}, r"x\.md:\d+: recruiting: 「text」は必須です"),
+    ({"recruiting": "{what: [会員]}"}, r"x\.md:\d+: recruiting\.text: 「text」は必須"),
     ({"recruiting": "[ボランティア]"}, r"x\.md:\d+: recruiting: 募集は text"),
 ])
 def test_organisation_problems_name_file_line_and_field(tmp_path, fields, expected):
