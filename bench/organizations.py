@@ -1,7 +1,7 @@
 """Benchmark (not a test): what the 団体情報バンク costs on a large corpus.
 
-    python bench/organizations.py              # 1,000 cases, 200 organisations
-    python bench/organizations.py 10000 500
+    .venv/bin/python bench/organizations.py              # 1,000 cases, 200 organisations
+    .venv/bin/python bench/organizations.py 10000 500
 
 Generates N cases with /work/shared/corpus/gen_corpus.py (--format content),
 gives every case three organisation names (a registered name or alias, a

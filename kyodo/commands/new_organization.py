@@ -39,10 +39,10 @@ def add_arguments(p) -> None:
     """Flags of ``new --organization`` (``--slug`` and ``--summary`` are shared with cases)."""
     p.add_argument("--organization", action="store_true",
                    help="事例ではなく、団体ファイル content/organizations/<スラッグ>.md を作る（団体情報バンク）")
-    p.add_argument("--name", help="（--organization）団体の名称")
-    p.add_argument("--kind", help="（--organization）団体の種類（名前かスラッグ）")
+    p.add_argument("--name", metavar="名称", help="（--organization）団体の名称")
+    p.add_argument("--kind", metavar="種類", help="（--organization）団体の種類（名前かスラッグ）")
     p.add_argument("--fields", metavar="分野[,分野…]", help="（--organization）活動分野。カンマで区切ります")
-    p.add_argument("--area", help="（--organization）主な活動地域")
+    p.add_argument("--area", metavar="地域", help="（--organization）主な活動地域")
 
 
 def _parse_optional(raw: str) -> tuple[str, None]:
