@@ -462,10 +462,11 @@
       });
       var completions = words.map(function (w, i) {
         var folded = fold(w), first = Array.from(folded)[0];
+        if (yearOf(w) !== null || termsNamed(w).length) return null;     // offered as a filter instead
         return lexShard(first).then(function (shard) {
           var seen = {}, list = [];
           (shard.byFirst.get(first) || []).forEach(function (form) {
-            if (form === folded || form.lastIndexOf(folded, 0) !== 0 && folded.lastIndexOf(form, 0) !== 0) return;
+            if (form === folded || form.lastIndexOf(folded, 0) !== 0) return;     // words that begin so
             shard.data[form].forEach(function (e) {
               if (seen[e[0]]) return;
               seen[e[0]] = true;

@@ -61,14 +61,15 @@ def workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def pmap(func: Callable[[int], object], count: int) -> list:
-    """``[func(i) for i in range(count)]``, in parallel when it pays off."""
+def pmap(func: Callable[[int], object], count: int, min_items: int = MIN_ITEMS) -> list:
+    """``[func(i) for i in range(count)]``, in parallel when it pays off
+    (``min_items``: fewer items than this run here)."""
     global _job
     n = workers()
-    if (count < MIN_ITEMS or n < 2 or threading.active_count() > 1
+    if (count < min_items or n < 2 or threading.active_count() > 1
             or "fork" not in multiprocessing.get_all_start_methods()):
         return [func(i) for i in range(count)]
-    size = max(50, count // (n * 8))
+    size = max(50, count // (n * 8)) if count >= MIN_ITEMS else max(1, -(-count // (n * 4)))
     chunks = [(s, min(s + size, count)) for s in range(0, count, size)]
     _job = func
     try:

@@ -17,6 +17,7 @@ from pathlib import Path
 from kyodo import __version__
 from kyodo.cache import Cache, cache_root, digest
 from kyodo.search import index as idx
+from kyodo.search.ngram import normalize_fields
 from kyodo.search.records import Record, case_record
 from kyodo.search import vocab as vocab_module
 from kyodo.search.vocab import Vocabularies
@@ -53,6 +54,7 @@ def build_text_index(fields: list[list[str]], readings: dict, cache: Cache | Non
         cached = _unpack(cache.get_bytes("index"))
         if cached is not None and cached.version == version:
             return cached
+    fields = normalize_fields(fields)
     vocab = Vocabularies(fields, analyser(tuple(sorted(readings.items()))), cache)
     built = idx.text_index(fields, vocab, version)
     if cache is not None:

@@ -55,6 +55,7 @@ import numpy as np
 from kyodo.search.ngram import SPACE_CHARS, normalize
 from kyodo.search.records import Record
 from kyodo.search.vocab import Vocabularies, fold, key_of, lookup_forms
+from kyodo.text.analysis import kanji_spellings
 
 META_CHUNK = 8
 TARGET_SHARD = 12_000        # bytes a shard aims at
@@ -124,20 +125,21 @@ def postings_files(shard: np.ndarray, a: np.ndarray, b: np.ndarray, rec: np.ndar
     comp = (shard.astype(np.int64) << 42) | (a.astype(np.int64) << 21) | b.astype(np.int64)
     order = np.argsort(comp, kind="stable")
     comp = comp[order]
-    rec = rec[order].astype(np.int64)
-    pos = pos[order].astype(np.int64)
+    rec = rec[order]
+    pos = pos[order]
     del order
     new_group = np.ones(n, dtype=bool)
     new_group[1:] = comp[1:] != comp[:-1]
     new_run = new_group.copy()
     new_run[1:] |= rec[1:] != rec[:-1]
     run_at = np.flatnonzero(new_run)
-    run_rec = rec[run_at]
+    run_rec = rec[run_at].astype(np.int64)
     run_first = new_group[run_at]
     rec_delta = run_rec - np.concatenate(([0], run_rec[:-1]))
     rec_delta[run_first] = run_rec[run_first]
     run_len = np.diff(np.append(run_at, n))
-    pos_delta = pos - np.concatenate(([0], pos[:-1]))
+    pos_delta = pos.astype(np.int64)
+    pos_delta[1:] -= pos[:-1]
     pos_delta[new_run] = pos[new_run]
     group_at = np.flatnonzero(new_group)
     group_comp = comp[group_at]
@@ -179,45 +181,52 @@ _SPACE_CODES = np.array(sorted(ord(c) for c in SPACE_CHARS), dtype=np.uint32)
 
 
 def gram_postings(fields: list[list[str]]):
-    """(a, b, record, position) arrays of all bigrams and (character, 0, record, field mask)."""
-    lengths = []
-    texts = []
-    for rec_fields in fields:
-        for text in rec_fields:
-            t = normalize(text)
-            texts.append(t)
-            lengths.append(len(t) + 1)      # each field ends with a separator
+    """(a, b, record, position) arrays of all bigrams and (character, 0, record, field mask).
+
+    ``fields`` are already normalised (ngram.normalize_fields).
+    """
     nfields = len(fields[0]) if fields else 0
-    big = "\n".join(texts) + "\n"
-    cps = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
-    del big
-    lengths = np.array(lengths, dtype=np.int64)
-    seg = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    starts = np.cumsum(lengths) - lengths
-    offset = np.arange(len(cps), dtype=np.int64) - starts[seg]
+    texts = "\0".join(t for rec_fields in fields for t in rec_fields)
+    lengths = np.fromiter((len(t) + 1 for rec_fields in fields for t in rec_fields), dtype=np.int64,
+                          count=len(fields) * nfields)
+    cps = np.frombuffer((texts + "\0").encode("utf-32-le"), dtype=np.uint32)
+    del texts
+    nseg = len(lengths)
+    seg = np.repeat(np.arange(nseg, dtype=np.int32), lengths)
+    starts = (np.cumsum(lengths) - lengths).astype(np.int64)
+    offset = (np.arange(len(cps), dtype=np.int64) - starts[seg]).astype(np.int32)
+    del starts
     rec = (seg // max(1, nfields)).astype(np.int32)
-    field = (seg % max(1, nfields)).astype(np.int64)
+    field = (seg % max(1, nfields)).astype(np.int32)
     del seg
-    space = np.isin(cps, _SPACE_CODES)
+    space = np.isin(cps, _SPACE_CODES) | (cps == 0)
     ok = ~space[:-1] & ~space[1:]
     idx = np.flatnonzero(ok)
+    del ok
     pos = (field << FIELD_SHIFT) | np.minimum(offset, MAX_OFFSET)
+    del offset
     bi = (cps[idx], cps[idx + 1], rec[idx], pos[idx])
-    # One posting per (character, record): the fields it occurs in.
+    del idx, pos
+    # One posting per (character, record): the bit mask of the fields it occurs in.
     keep = np.flatnonzero(~space)
     u = (cps[keep].astype(np.int64) << 30) | (rec[keep].astype(np.int64) << 3) | field[keep]
-    u = np.unique(u)
+    del keep, cps, rec, field, space
+    u.sort()
+    distinct = np.ones(len(u), dtype=bool)
+    distinct[1:] = u[1:] != u[:-1]
+    u = u[distinct]
     pair = u >> 3
     first = np.ones(len(u), dtype=bool)
     first[1:] = pair[1:] != pair[:-1]
     starts_u = np.flatnonzero(first)
-    mask = np.add.reduceat(np.left_shift(1, u & 7), starts_u) if len(u) else np.zeros(0, np.int64)
+    mask = np.add.reduceat(np.left_shift(1, (u & 7).astype(np.int32)), starts_u) if len(u) else np.zeros(0, np.int32)
     pair = pair[starts_u]
+    del u, first, starts_u
     uni_cp = (pair >> 27).astype(np.uint32)
     uni_rec = (pair & ((1 << 27) - 1)).astype(np.int32)
     # Postings must be in record order: sort the characters' postings by record.
     o = np.argsort(uni_rec, kind="stable")
-    uni = (uni_cp[o], np.zeros(len(o), np.uint32), uni_rec[o], mask[o])
+    uni = (uni_cp[o], np.zeros(len(o), np.uint32), uni_rec[o], mask[o].astype(np.int32))
     return bi, uni
 
 
@@ -232,6 +241,7 @@ class Built:
 
 
 def text_index(fields: list[list[str]], vocab: Vocabularies, version: str) -> Built:
+    """The text part of the index from normalised ``fields`` (ngram.normalize_fields)."""
     files: dict[str, bytes] = {}
     (a, b, rec, pos), (ua, ub, urec, umask) = gram_postings(fields)
     a = np.concatenate((a, ua))
@@ -270,6 +280,9 @@ def text_index(fields: list[list[str]], vocab: Vocabularies, version: str) -> Bu
         for form, kind in lookup_forms(w):
             entry = lexicon.setdefault(form, {})
             entry[k] = min(entry.get(k, kind), kind)
+        # Spellings the catalogue does not use but the dictionary knows (街づくり for まちづくり).
+        for spelling in kanji_spellings(w[0], w[1]):
+            lexicon.setdefault(fold(spelling), {}).setdefault(k, 0)
     key_list = list(key_ids)
     lex_count = shard_count(sum(len(f) * 3 + 12 * len(e) + 8 for f, e in lexicon.items()))
     lex_shards: dict[int, dict] = {}
@@ -280,15 +293,7 @@ def text_index(fields: list[list[str]], vocab: Vocabularies, version: str) -> Bu
         files[f"lex/{s}.json"] = _json(data)
 
     # Word postings: per record, the keys of its words.
-    recs, wids, masks = [], [], []
-    for r, entries in enumerate(vocab.records):
-        for wid, mask in entries:
-            recs.append(r)
-            wids.append(wid)
-            masks.append(mask)
-    recs = np.array(recs, dtype=np.int64)
-    wids = np.array(wids, dtype=np.int64)
-    masks = np.array(masks, dtype=np.int64)
+    recs, wids, masks = vocab.rec, vocab.wid, vocab.mask
     kid = word_key[wids] if len(wids) else np.zeros(0, np.int64)
     keep = kid >= 0
     recs, wids, masks, kid = recs[keep], wids[keep], masks[keep], kid[keep]

@@ -23,3 +23,17 @@ def normalize(text: str) -> str:
 
 def runs(text: str) -> list[str]:
     return [r for r in SPACE.split(normalize(text)) if r]
+
+
+def normalize_fields(records: list[list[str]]) -> list[list[str]]:
+    """:func:`normalize` of every field of every record, in one pass over all the text.
+
+    NUL separates the fields while normalising (NFKC never composes across it;
+    any NUL in the text became a space first).
+    """
+    if not records:
+        return []
+    width = len(records[0])
+    joined = "\0".join(t.replace("\0", " ") for fields in records for t in fields)
+    parts = unicodedata.normalize("NFKC", joined).lower().split("\0")
+    return [parts[i:i + width] for i in range(0, len(parts), width)]

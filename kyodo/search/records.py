@@ -11,7 +11,8 @@ those that contain the words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+import re
+from html import unescape
 
 FIELDS = ("title", "summary", "organizations", "body")
 
@@ -22,29 +23,17 @@ footer h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody td t
 tr ul""".split())
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>|<!--.*?-->", re.S)
 
-    def handle_starttag(self, tag, attrs):
-        if tag in BLOCK:
-            self.parts.append("\n")
 
-    def handle_endtag(self, tag):
-        if tag in BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        self.parts.append(data)
+def _tag(m: re.Match) -> str:
+    return "\n" if m.group(2) and m.group(2).lower() in BLOCK else ""
 
 
 def html_text(html: str) -> str:
-    """The readable text of an HTML fragment, with block boundaries as new lines."""
-    parser = _Text()
-    parser.feed(str(html))
-    parser.close()
-    return "".join(parser.parts)
+    """The readable text of an HTML fragment (as the renderer writes it: attribute values
+    escaped), with block boundaries as new lines."""
+    return unescape(_TAG.sub(_tag, str(html)))
 
 
 @dataclass

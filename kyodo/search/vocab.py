@@ -16,7 +16,8 @@ bit mask of the fields (records.FIELDS) it occurs in.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+import numpy as np
 
 from kyodo import parallel
 from kyodo.cache import Cache
@@ -42,12 +43,11 @@ def fold(text: str) -> str:
 
 
 def pieces(fields: list[str]) -> dict[str, int]:
-    """Distinct pieces of a record's fields -> bit mask of the fields they occur in."""
+    """Distinct pieces of a record's normalised fields -> bit mask of the fields they occur in."""
     out: dict[str, int] = {}
     for i, text in enumerate(fields):
         bit = 1 << i
-        for m in PIECE.finditer(DIGITS.sub("0", unicodedata.normalize("NFKC", text))):
-            piece = m.group()
+        for piece in set(PIECE.findall(DIGITS.sub("0", text))):
             if piece:
                 out[piece] = out.get(piece, 0) | bit
     return out
@@ -58,19 +58,9 @@ def analyse_piece(analyser: Analyser, piece: str) -> list[Word]:
 
 
 def analyse_pieces(analyser: Analyser, batch: list[str]) -> list[list[Word]]:
-    """Analyse pieces in one call of the analyser (one line each)."""
-    joined = "\n".join(batch)
-    starts = []
-    at = 0
-    for p in batch:
-        starts.append(at)
-        at += len(p) + 1
-    out: list[dict] = [{} for _ in batch]
-    import bisect
-    for w in analyser.analyse(joined):
-        i = bisect.bisect_right(starts, w[5]) - 1
-        out[i][(w[0], w[2], w[3], w[1], w[4])] = None
-    return [list(d) for d in out]
+    """Analyse each piece on its own (Sudachi reads a word by its neighbours, so
+    pieces are never joined: the result is the same as :func:`analyse_piece`)."""
+    return [list(analyser.vocabulary(p)) for p in batch]
 
 
 def key_of(word: Word) -> str | None:
@@ -97,41 +87,71 @@ def lookup_forms(word: Word) -> list[tuple[str, int]]:
 
 
 class Vocabularies:
-    """Per-record vocabularies of a list of records (a list of field lists).
+    """Per-record vocabularies of a list of records (a list of normalised field lists).
 
-    ``words`` is the table of distinct words; ``records[i]`` lists
-    (word index, field mask) for record i.
+    ``words`` is the table of distinct words; the arrays ``rec``, ``wid`` and
+    ``mask`` list, for every distinct (record, word), the fields (bit mask) it
+    occurs in.
     """
 
     def __init__(self, fields: list[list[str]], analyser: Analyser, cache: Cache | None = None):
-        per_record = parallel.pmap(lambda i: pieces(fields[i]), len(fields))
-        distinct = sorted({p for rec in per_record for p in rec})
-        known: dict = (cache.get_json("pieces") if cache else None) or {}
+        analyser.vocabulary("準備")            # load the dictionary once, before forking
+        per_record = [pieces(f) for f in fields]
+        piece_id: dict[str, int] = {}
+        occ_rec, occ_piece, occ_mask = [], [], []
+        for r, rec in enumerate(per_record):
+            for p, mask in rec.items():
+                pid = piece_id.get(p)
+                if pid is None:
+                    pid = piece_id[p] = len(piece_id)
+                occ_rec.append(r)
+                occ_piece.append(pid)
+                occ_mask.append(mask)
+        del per_record
+        distinct = list(piece_id)
+        known = (cache.get_json("pieces") if cache else None) or {}
         if not isinstance(known, dict):
             known = {}
         todo = [p for p in distinct if not isinstance(known.get(p), list)]
-        done = parallel.pmap(lambda i: analyse_piece(analyser, todo[i]), len(todo))
-        todo_set = set(todo)
-        analysed = {p: [tuple(w) for w in known[p]] for p in distinct if p not in todo_set}
-        analysed.update(zip(todo, done))
+        batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
+        done = parallel.pmap(lambda i: analyse_pieces(analyser, batches[i]), len(batches), min_items=8)
+        analysed = {p: known[p] for p in distinct if isinstance(known.get(p), list)}
+        for batch, result in zip(batches, done):
+            analysed.update(zip(batch, result))
         if cache and todo:
             cache.put_json("pieces", analysed)
         self.words: list[Word] = []
-        index: dict[Word, int] = {}
-        piece_ids: dict[str, list[int]] = {}
+        index: dict[tuple, int] = {}
+        ptr = [0]
+        flat: list[int] = []
         for p in distinct:
-            ids = []
             for w in analysed[p]:
+                w = tuple(w)
                 wid = index.get(w)
                 if wid is None:
                     wid = index[w] = len(self.words)
                     self.words.append(w)
-                ids.append(wid)
-            piece_ids[p] = ids
-        self.records: list[list[tuple[int, int]]] = []
-        for rec in per_record:
-            masks: dict[int, int] = {}
-            for p, mask in rec.items():
-                for wid in piece_ids[p]:
-                    masks[wid] = masks.get(wid, 0) | mask
-            self.records.append(list(masks.items()))
+                flat.append(wid)
+            ptr.append(len(flat))
+        ptr_a = np.array(ptr, dtype=np.int64)
+        flat_a = np.array(flat, dtype=np.int64)
+        occ_piece_a = np.array(occ_piece, dtype=np.int64)
+        counts = ptr_a[occ_piece_a + 1] - ptr_a[occ_piece_a]
+        rec = np.repeat(np.array(occ_rec, dtype=np.int64), counts)
+        mask = np.repeat(np.array(occ_mask, dtype=np.int64), counts)
+        starts = np.repeat(ptr_a[occ_piece_a], counts)
+        within = np.arange(len(rec), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        wid = flat_a[starts + within] if len(rec) else np.zeros(0, np.int64)
+        key = (rec << 32) | wid
+        order = np.argsort(key, kind="stable")
+        key, mask = key[order], mask[order]
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = key[1:] != key[:-1]
+        at = np.flatnonzero(first)
+        self.mask = np.bitwise_or.reduceat(mask, at) if len(at) else mask
+        key = key[at]
+        self.rec = key >> 32
+        self.wid = key & 0xFFFFFFFF
+
+
+BATCH = 200       # pieces per call of the analyser

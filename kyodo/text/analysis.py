@@ -154,6 +154,46 @@ def _pieces(text: str, limit: int = 8000):
         offset = cut + 1
 
 
+@lru_cache(maxsize=1)
+def _dictionary():
+    from sudachipy import Dictionary
+    return Dictionary(dict="core")
+
+
+def lookup(surface: str) -> list[tuple[str, str]]:
+    """Dictionary entries spelt exactly ``surface``: (normalized form, reading in hiragana)."""
+    return [(m.normalized_form(), to_hiragana(m.reading_form())) for m in _dictionary().lookup(surface)]
+
+
+@lru_cache(maxsize=1)
+def kanji_by_reading() -> dict[str, tuple[str, ...]]:
+    """Reading (hiragana) → the single kanji the dictionary reads so (まち → 町, 街, …)."""
+    table: dict[str, set[str]] = {}
+    for cp in range(0x4E00, 0xA000):
+        ch = chr(cp)
+        for m in _dictionary().lookup(ch):
+            reading = to_hiragana(m.reading_form())
+            if reading and reading != ch:
+                table.setdefault(reading, set()).add(ch)
+    return {k: tuple(sorted(v)) for k, v in table.items()}
+
+
+def kanji_spellings(surface: str, normalized: str) -> set[str]:
+    """Spellings the dictionary knows for a word written with leading kana, the kana
+    replaced by one kanji (まちづくり → 町づくり・街づくり, both 町作り)."""
+    lead = 0
+    while lead < len(surface) and "\u3041" <= surface[lead] <= "\u3096":
+        lead += 1
+    out = set()
+    table = kanji_by_reading() if lead else {}
+    for n in range(1, min(lead, 4) + 1):
+        for kanji in table.get(surface[:n], ()):
+            candidate = kanji + surface[n:]
+            if any(norm == normalized for norm, _ in lookup(candidate)):
+                out.add(candidate)
+    return out
+
+
 @lru_cache(maxsize=8)
 def analyser(readings: tuple[tuple[str, str], ...] = ()) -> Analyser:
     """A shared analyser for one set of ward readings."""
