@@ -75,12 +75,25 @@ def page_types(site: Path) -> list[tuple[str, str]]:
     stats_pages = [p for p in _one_per_shape(site, "stats") if p != "stats/"]
     pages += [(f"statistics {p}", p) for p in stats_pages[:3]]
     pages += [(f"embed {p}", p) for p in _one_per_shape(site, "embed")]
+    pages += _ruby_versions(site, pages)
     return pages
+
+
+def _ruby_versions(site: Path, pages: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The ふりがな version (furigana/…) of each page type that has one; search once, with results."""
+    out = []
+    for name, path in pages:
+        if "?" in path and not name.startswith("search with results"):
+            continue
+        local = path.split("?")[0]
+        if (site / "furigana" / local / ("" if local.endswith(".html") else "index.html")).is_file():
+            out.append((f"ruby {name}", "furigana/" + path))
+    return out
 
 
 def _open(page, site_url: str, path: str) -> None:
     page.goto(site_url + path)
-    if path.startswith("search/"):
+    if path.removeprefix("furigana/").startswith("search/"):
         page.wait_for_function(READY)
 
 
@@ -110,6 +123,9 @@ def test_every_page_type_is_covered(pages):
     for kind in ("front", "case", "term", "facet", "year", "guideline", "statistics", "search", "404", "chapter",
                  "organization", "organizations"):
         assert kind in names
+    ruby = {n.split(" ")[1] for n, _ in pages if n.startswith("ruby ")}
+    for kind in ("front", "case", "term", "facet", "year", "guideline", "statistics", "search", "404", "chapter"):
+        assert kind in ruby
 
 
 @pytest.mark.parametrize("width", [1280, 375])
