@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import unescape
 import re
 import shutil
 from html.parser import HTMLParser
@@ -13,6 +14,7 @@ import yaml
 
 from kyodo.commands import check
 from kyodo.commands.build import build
+from kyodo.post.furigana import SKIP, scan
 from kyodo.text.analysis import Analyser, to_hiragana
 from tests.factory import SAMPLE, case_text, make_content
 
@@ -233,8 +235,39 @@ def test_no_ruby_in_title_attributes_code_or_scripts(ruby_pages, tmp_path):
     assert not w.bad
 
 
-def _links(html: str):
-    return re.findall(r'\s(?:href|src|action)="([^"]*)"', html)
+class _Runs(HTMLParser):
+    """The reference: text runs with kanji outside SKIP elements, by html.parser."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.runs = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIP and not self.get_starttag_text().endswith("/>"):
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not self.stack and KANJI_BASE.search(data):
+            self.runs.append(data)
+
+
+def test_the_fast_scanner_finds_what_html_parser_finds(sample_site):
+    pages = [p for p in sorted(sample_site.rglob("*.html")) if "furigana" not in p.parts]
+    assert len(pages) > 100
+    for path in pages:
+        src = path.read_text(encoding="utf-8")
+        ref = _Runs()
+        ref.feed(src)
+        ref.close()
+        assert [unescape(src[a:b]) for a, b in scan(src)] == ref.runs, path
+
+
+def _links(page: str):
+    return re.findall(r'\s(?:href|src|action)="([^"]*)"', page)
 
 
 def test_links_keep_the_reader_in_ruby_mode(sample_site, ruby_pages):

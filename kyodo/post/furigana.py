@@ -1,8 +1,9 @@
 """ふりがな pages: every page of the site once more under ``furigana/``, with ruby.
 
 A post-render step. Each page that extends ``base.html`` (and so carries the
-switch) is read back from the staged output and transformed, as text, by an
-HTML tokenizer (``html.parser``):
+switch) is read back from the staged output and transformed, as text, by a
+small scanner (:func:`scan`; html.parser finds the same text runs, see
+tests/test_furigana.py, but is about ten times slower):
 
 * text nodes get ``<ruby>漢字<rt>かんじ</rt></ruby>`` over their kanji (the two
   markup strings below are the only HTML this module writes); text inside
@@ -32,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import jinja2
@@ -40,7 +40,7 @@ from jinja2 import nodes
 
 from kyodo.cache import Cache, cache_root, digest
 from kyodo.parallel import pmap
-from kyodo.text.analysis import analyser, has_kanji
+from kyodo.text.analysis import KANJI_RE, analyser, has_kanji
 from kyodo.text.furigana import annotate
 
 PREFIX = "furigana/"
@@ -50,8 +50,6 @@ MARKUP_VERSION = "1"
 # Elements whose text never gets ruby (rt/rp/ruby: already annotated).
 SKIP = frozenset({"title", "script", "style", "code", "pre", "kbd", "samp", "textarea", "svg",
                   "math", "option", "optgroup", "rt", "rp", "ruby"})
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                  "source", "track", "wbr"})
 URL_ATTR = re.compile(r'(\s(?:href|src|action|poster|data-root)=")([^"]*)(")')
 CLASS_ATTR = re.compile(r'(\sclass=")([^"]*)(")')
 SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -88,73 +86,48 @@ class Reader:
                 + html.escape(text[start + len(core):], False))
 
 
-class _Tokens(HTMLParser):
-    """Finds text runs (outside SKIP elements) and start tags, with offsets."""
-
-    def __init__(self, src: str):
-        super().__init__(convert_charrefs=False)
-        self.src = src
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", src)]
-        self.skipping: list[str] = []
-        self.text_at: int | None = None
-        self.runs: list[tuple[int, int]] = []             # text with kanji, outside SKIP
-        self.tags: list[tuple[int, int, str, str]] = []   # (start, end, tag, raw) of start tags
-
-    def run(self) -> "_Tokens":
-        self.feed(self.src)
-        self.close()
-        self._end_text(len(self.src))
-        return self
-
-    def _offset(self) -> int:
-        line, col = self.getpos()
-        return self.line_starts[line - 1] + col
-
-    def _end_text(self, end: int | None = None) -> None:
-        if self.text_at is None:
-            return
-        start, self.text_at = self.text_at, None
-        if self.skipping:
-            return
-        end = self._offset() if end is None else end
-        if has_kanji(self.src[start:end]):
-            self.runs.append((start, end))
-
-    def _text(self, *_):
-        if self.text_at is None:
-            self.text_at = self._offset()
-
-    handle_data = handle_entityref = handle_charref = _text
-
-    def handle_starttag(self, tag, attrs):
-        self._end_text()
-        raw = self.get_starttag_text()
-        start = self._offset()
-        self.tags.append((start, start + len(raw), tag, raw))
-        if tag in SKIP and not raw.endswith("/>"):
-            self.skipping.append(tag)
-
-    def handle_startendtag(self, tag, attrs):
-        self._end_text()
-        raw = self.get_starttag_text()
-        start = self._offset()
-        self.tags.append((start, start + len(raw), tag, raw))
-
-    def handle_endtag(self, tag):
-        self._end_text()
-        if self.skipping and self.skipping[-1] == tag:
-            self.skipping.pop()
-
-    def _other(self, *_):
-        self._end_text()
-
-    handle_comment = handle_decl = handle_pi = unknown_decl = _other
+_K = KANJI_RE.pattern[1:-1]   # the character class, without its brackets
+# Regions whose text never gets ruby: comments, and SKIP elements up to their end tag
+# (raw-text elements first: their content is text, never markup).
+SKIP_REGION = re.compile(r"<!--.*?-->|<(script|style|textarea|title|%s)\b[^>]*(?<!/)>.*?</\1\s*>"
+                         % "|".join(sorted(SKIP - {"script", "style", "textarea", "title"})), re.S | re.I)
+RAW_REGION = re.compile(r"<!--.*?-->|<(script|style|textarea|title)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
+# Text with kanji: after a ">" up to the next "<" (attribute values never hold a bare ">":
+# templates and markdown escape it).
+TEXT_WITH_KANJI = re.compile(r">([^<]*?[%s][^<]*)" % _K)
+BODY_CLASS = re.compile(r"<body\b[^>]*>", re.I)
 
 
-def text_runs(fragment: str) -> list[str]:
-    """The decoded text runs of an HTML fragment that would get ruby."""
-    t = _Tokens(fragment).run()
-    return [html.unescape(fragment[a:b]).strip() for a, b in t.runs]
+def _gaps(regions: list[tuple[int, int]], n: int):
+    pos = 0
+    for a, b in regions:
+        if a > pos:
+            yield pos, a
+        pos = max(pos, b)
+    if pos < n:
+        yield pos, n
+
+
+def scan(src: str) -> list[tuple[int, int]]:
+    """Offsets of the text runs of ``src`` that hold kanji, outside SKIP elements and comments.
+
+    A scanner for the pages kyodo itself renders (templates with autoescaping,
+    markdown without raw HTML: tags are well formed and attribute values never
+    hold a bare ">"), built from regular expressions that run in C: html.parser
+    finds the same runs (tested) but is about ten times slower, which is
+    minutes at 10,000 cases. A SKIP element is taken up to its first end tag.
+    """
+    regions = [m.span() for m in SKIP_REGION.finditer(src)]
+    runs = []
+    for a, b in _gaps(regions, len(src)):
+        # A gap starts after a ">" (the end of a region) or at the start of the page.
+        if a == 0 and src[:1] != "<":
+            first = re.match(r"[^<]*", src[:b]).end()
+            if KANJI_RE.search(src, 0, first):
+                runs.append((0, first))
+        for m in TEXT_WITH_KANJI.finditer(src, max(a - 1, 0), b):
+            runs.append((m.start(1), min(m.end(1), b)))
+    return runs
 
 
 class Site:
@@ -192,20 +165,25 @@ class Site:
 
 def transform(src: str, page_url: str, site: Site, reader: Reader) -> str:
     """The ruby version of one rendered page (the switch already replaced)."""
-    tokens = _Tokens(src).run()
     edits: list[tuple[int, int, str]] = []
-    for a, b in tokens.runs:
+    for a, b in scan(src):
         edits.append((a, b, reader.ruby(html.unescape(src[a:b]))))
-    for a, b, tag, raw in tokens.tags:
-        new = URL_ATTR.sub(lambda m: m.group(1) + site.link(m.group(2), page_url, "data-root" in m.group(1))
-                           + m.group(3), raw)
-        if tag == "body":
-            if CLASS_ATTR.search(new):
-                new = CLASS_ATTR.sub(lambda m: m.group(1) + (m.group(2) + " furigana").strip() + m.group(3), new, 1)
-            else:
-                new = new[:5] + ' class="furigana"' + new[5:]
-        if new != raw:
-            edits.append((a, b, new))
+    raw = [m.span(2) if m.group(1) else m.span() for m in RAW_REGION.finditer(src)]   # not their start tags
+    for m in URL_ATTR.finditer(src):
+        if any(a <= m.start() < b for a, b in raw):
+            continue
+        new = site.link(m.group(2), page_url, "data-root" in m.group(1))
+        if new != m.group(2):
+            edits.append((m.start(2), m.end(2), new))
+    body = BODY_CLASS.search(src)
+    if body:
+        cls = CLASS_ATTR.search(body.group(0))
+        if cls:
+            at = body.start() + cls.end(2)
+            edits.append((at, at, " furigana" if cls.group(2) else "furigana"))
+        else:
+            at = body.start() + len("<body")
+            edits.append((at, at, ' class="furigana"'))
     edits.sort()
     out, pos = [], 0
     for a, b, new in edits:
@@ -273,7 +251,7 @@ def seed(view, reader: Reader) -> dict:
 
     def analyse(j: int) -> dict[str, str]:
         item, body = items[missing[j]]
-        texts = {t.strip() for t in _own_texts(item)} | set(text_runs(body))
+        texts = {t.strip() for t in _own_texts(item)} | {html.unescape(body[a:b]).strip() for a, b in scan(body)}
         return {t: reader.core(t) for t in sorted(texts) if has_kanji(t)}
 
     for i, entry in zip(missing, pmap(analyse, len(missing))):
