@@ -66,7 +66,9 @@ class Reader:
 
     def __init__(self, readings: dict[str, str]):
         self.analyser = analyser(tuple(sorted(readings.items())))
-        self.memo: dict[str, str] = {}
+        self.memo: dict[str, str] = {}     # stripped text -> HTML (what the cache holds)
+        self.runs: dict[str, str] = {}     # text run as written -> HTML
+        self.fresh: dict[str, str] = {}    # memo entries analysed since last taken
         self.analysed = 0          # texts analysed by this process (tests, benchmarks)
 
     def core(self, text: str) -> str:
@@ -74,7 +76,14 @@ class Reader:
         found = self.memo.get(text)
         if found is None:
             self.analysed += 1
-            found = self.memo[text] = markup(annotate(self.analyser, text))
+            found = self.memo[text] = self.fresh[text] = markup(annotate(self.analyser, text))
+        return found
+
+    def run(self, raw: str) -> str:
+        """A text run as written in the page (entities and all) → HTML with ruby."""
+        found = self.runs.get(raw)
+        if found is None:
+            found = self.runs[raw] = self.ruby(html.unescape(raw))
         return found
 
     def ruby(self, text: str) -> str:
@@ -136,6 +145,7 @@ class Site:
     def __init__(self, page_urls: set[str], base_path: str):
         self.pages = page_urls
         self.base_path = base_path
+        self._links: dict[tuple, str] = {}
 
     def is_page(self, path: str) -> bool:
         if path.endswith("index.html"):
@@ -144,6 +154,16 @@ class Site:
 
     def link(self, value: str, page_url: str, force_asset: bool = False) -> str:
         """``value`` (an attribute of page ``page_url``) as seen from furigana/<page_url>."""
+        depth = page_url.count("/")
+        # A link that climbs to the site root first means the same from every page this deep.
+        key = (depth, value, force_asset) if value.startswith("../" * depth) and not value.startswith(
+            "../" * (depth + 1)) else (page_url, value, force_asset)
+        found = self._links.get(key)
+        if found is None:
+            found = self._links[key] = self._link(value, page_url, force_asset)
+        return found
+
+    def _link(self, value: str, page_url: str, force_asset: bool) -> str:
         raw = html.unescape(value)
         if not raw or raw.startswith(("#", "//")) or SCHEME.match(raw):
             return value
@@ -167,7 +187,7 @@ def transform(src: str, page_url: str, site: Site, reader: Reader) -> str:
     """The ruby version of one rendered page (the switch already replaced)."""
     edits: list[tuple[int, int, str]] = []
     for a, b in scan(src):
-        edits.append((a, b, reader.ruby(html.unescape(src[a:b]))))
+        edits.append((a, b, reader.run(src[a:b])))
     raw = [m.span(2) if m.group(1) else m.span() for m in RAW_REGION.finditer(src)]   # not their start tags
     for m in URL_ATTR.finditer(src):
         if any(a <= m.start() < b for a, b in raw):
@@ -234,11 +254,20 @@ def _salt(readings: dict[str, str]) -> str:
     return digest(MARKUP_VERSION, *versions, *sorted(f"{k}\t{v}" for k, v in readings.items()))
 
 
+def _cache(view) -> Cache:
+    return Cache(cache_root(view.content.root), "furigana", _salt(view.content.readings))
+
+
+PAGE_TEXTS = "page-texts"    # cache key: texts of the pages themselves (labels, dates, headings)
+PAGE_TEXTS_MAX = 200_000
+
+
 def seed(view, reader: Reader) -> dict:
     """Fill ``reader.memo`` from each case's and chapter's cached analysis; analyse the rest."""
-    cache = Cache(cache_root(view.content.root), "furigana", _salt(view.content.readings))
-    items = [(c, view.case_html[c.slug].html) for c in view.cases]
-    items += [(ch, view.chapter_html[ch.slug].html) for ch in view.content.chapters]
+    cache = _cache(view)
+    # str(): the bodies are Markup, whose replace() would escape again.
+    items = [(c, str(view.case_html[c.slug].html)) for c in view.cases]
+    items += [(ch, str(view.chapter_html[ch.slug].html)) for ch in view.content.chapters]
     keys, missing = [], []
     for i, (item, body) in enumerate(items):
         key = digest(*_own_texts(item), body)
@@ -254,10 +283,16 @@ def seed(view, reader: Reader) -> dict:
         texts = {t.strip() for t in _own_texts(item)} | {html.unescape(body[a:b]).strip() for a, b in scan(body)}
         return {t: reader.core(t) for t in sorted(texts) if has_kanji(t)}
 
+    if missing:
+        reader.analyser.words("協働")   # load the dictionary once, before forking workers
     for i, entry in zip(missing, pmap(analyse, len(missing))):
         cache.put_json(keys[i], entry)
         reader.memo.update(entry)
-    return {"items": len(items), "analysed": len(missing)}
+    reader.fresh = {}
+    pages = cache.get_json(PAGE_TEXTS)
+    if isinstance(pages, dict):
+        reader.memo.update((k, v) for k, v in pages.items() if isinstance(v, str))
+    return {"items": len(items), "analysed": len(missing), "page_texts": pages if isinstance(pages, dict) else {}}
 
 
 def write(staging, view, pages, env: jinja2.Environment, renderer_common: dict) -> dict:
@@ -277,7 +312,7 @@ def write(staging, view, pages, env: jinja2.Environment, renderer_common: dict) 
     stats = seed(view, reader)
     switch = env.get_template(SWITCH)
 
-    def job(i: int) -> int:
+    def job(i: int) -> dict[str, str]:
         page = eligible[i]
         src = (staging.dir / page.output).read_text(encoding="utf-8")
         off = switch.render(renderer_common, page=page, root=page.root, furigana_on=False)
@@ -286,8 +321,16 @@ def write(staging, view, pages, env: jinja2.Environment, renderer_common: dict) 
         ruby_root = page.root_override if page.root_override is not None else "../" * (page.url.count("/") + 1)
         on = switch.render(renderer_common, page=page, root=ruby_root, furigana_on=True)
         staging.write(PREFIX + page.output, out.replace(PLACEHOLDER, on, 1).encode("utf-8"))
-        return reader.analysed
+        fresh, reader.fresh = reader.fresh, {}
+        return fresh
 
-    analysed = pmap(job, len(eligible))
-    stats.update(pages=len(eligible), page_texts=max(analysed, default=0))
+    page_texts = stats.pop("page_texts")
+    fresh: dict[str, str] = {}
+    for part in pmap(job, len(eligible)):
+        fresh.update(part)
+    if fresh:   # texts of the pages themselves, kept for the next build
+        merged = page_texts if len(page_texts) + len(fresh) <= PAGE_TEXTS_MAX else {}
+        merged.update(fresh)
+        _cache(view).put_json(PAGE_TEXTS, merged)
+    stats.update(pages=len(eligible), page_texts=len(fresh))
     return stats

@@ -10,6 +10,7 @@ surface against it. Latin letters, digits and symbols never get a reading.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from kyodo.text.analysis import Analyser, KANJI_RE, has_kanji, to_hiragana
 
@@ -45,14 +46,15 @@ def _groups(surface: str) -> list[tuple[str, str]]:
     return out
 
 
-def align(surface: str, reading: str) -> list[Piece] | None:
+@lru_cache(maxsize=1 << 16)
+def align(surface: str, reading: str) -> tuple[Piece, ...] | None:
     """Split ``reading`` over the kanji runs of ``surface``; None when it does not fit.
 
-    ``align("見守り", "みまもり") == [("見守", "みまも"), ("り", "")]``
+    ``align("見守り", "みまもり") == (("見守", "みまも"), ("り", ""))``
     """
     groups = _groups(surface)
     if not any(k == "K" for k, _ in groups):
-        return [(surface, "")]
+        return ((surface, ""),)
     if not reading:
         return None
     pattern, wild = [], 0
@@ -74,7 +76,7 @@ def align(surface: str, reading: str) -> list[Piece] | None:
         else:
             g += 1
             out.append((text, m.group(g) if kind == "K" else ""))
-    return out
+    return tuple(out)
 
 
 def _kanji_runs_alone(analyser: Analyser, surface: str) -> list[Piece]:
