@@ -358,9 +358,10 @@ def test_readings_yml_is_checked(tmp_path, capsys):
     assert check.run(content) == 0
     out = capsys.readouterr().out
     assert re.search(r"readings\.yml:3: 読み: 「存在しない語」は.*どこにも出てきません", out)
-    (content / "readings.yml").write_text("青葉川区: aobagawa\n見守り: 見守り\n", encoding="utf-8")
+    (content / "readings.yml").write_text("青葉川区: aobagawa\n見守り: 見守り\nの: の\n", encoding="utf-8")
     assert check.run(content) == 1
     out = capsys.readouterr().out
+    assert re.search(r"readings\.yml:3: 語: 「の」には漢字がありません", out)
     assert re.search(r"readings\.yml:1: 読み: 「青葉川区」の読み「aobagawa」は、ひらがなかカタカナ", out)
     assert re.search(r"readings\.yml:2: 読み: 「見守り」の読み", out)
     (content / "readings.yml").write_text("# コメントだけ\n", encoding="utf-8")

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from kyodo.errors import Problem, Problems
 from kyodo.load.frontmatter import Document
-from kyodo.text.analysis import is_kana
+from kyodo.text.analysis import has_kanji, is_kana
 
 FILE = "readings.yml"
 
@@ -27,6 +27,10 @@ def build_readings(doc: Document, problems: Problems) -> dict[str, str]:
         if not word:
             problems.add(doc.display, line, "語",
                          f"語「{key}」は文字列で書いてください（例: 青葉川区: あおばがわく）")
+            continue
+        if not has_kanji(word):
+            problems.add(doc.display, line, "語",
+                         f"「{word}」には漢字がありません。読みを書くのは、漢字を含む語だけです")
             continue
         if not isinstance(value, str) or not value.strip():
             problems.add(doc.display, line, "読み",
