@@ -63,10 +63,13 @@ def test_switch_with_javascript_remembers_the_choice(page, site_url):
     page.wait_for_load_state("load")
     page.wait_for_timeout(200)
     assert page.url == site_url + "year/"
-    # A shared ruby link always shows ruby, whatever the reader chose before.
+    # A shared ruby link always shows ruby, whatever the reader chose before,
+    # and in that tab a normal page (a search result built by script) opens with ruby.
     page.goto(site_url + "furigana/year/")
     page.wait_for_timeout(200)
     assert page.url == site_url + "furigana/year/"
+    page.goto(site_url + "cases/")
+    page.wait_for_url(site_url + "furigana/cases/")
 
 
 def _heading_names(page) -> list[str]:
