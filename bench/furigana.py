@@ -1,7 +1,7 @@
 """Benchmark (not a test): what the ふりがな pages add to a build.
 
-    python bench/furigana.py            # 1,000 cases
-    python bench/furigana.py 1000 10000
+    python3 bench/furigana.py            # 1,000 cases
+    python3 bench/furigana.py 1000 10000
 
 For each size, on a corpus from /work/shared/corpus/gen_corpus.py (--format
 content) with the sample's readings.yml: a build without search with
