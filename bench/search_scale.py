@@ -206,6 +206,9 @@ def main() -> int:
         print(f"pair {i + 1}/{opts.pairs}: hugo + pagefind …", flush=True)
         shutil.rmtree(hugo_site / "public", ignore_errors=True)
         hugo_runs.append(measure([hugo, "--quiet", "--source", str(hugo_site)]))
+        pages = sum(1 for _ in (hugo_site / "public").rglob("index.html"))
+        if pages < opts.n:      # e.g. a symlinked content folder, which Hugo does not follow
+            raise SystemExit(f"hugo が事例のページを作りませんでした（{pages} ページ）: {hugo_site / 'content'}")
         shutil.rmtree(hugo_site / "public" / "pagefind", ignore_errors=True)
         pf_runs.append(measure([sys.executable, "-m", "pagefind", "--site", str(hugo_site / "public"), "--silent"]))
     med = lambda runs, k: statistics.median(r[k] for r in runs)  # noqa: E731
