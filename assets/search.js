@@ -420,7 +420,7 @@
     manifest.facets.forEach(function (f) {
       f.terms.forEach(function (slug, i) {
         var names = [f.labels[i]].concat((f.aliases && f.aliases[i]) || []).map(normalize);
-        if (names.indexOf(w) >= 0) out.push({ key: f.key, value: slug, label: f.labels[i], facet: f.label || f.key });
+        if (names.indexOf(w) >= 0) out.push({ key: f.key, value: slug, label: (f.names || f.labels)[i], facet: f.label || f.key });
       });
     });
     return out;

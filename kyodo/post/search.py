@@ -66,7 +66,7 @@ def write_index(site_dir, records: list[Record], facets: list, years: list[int],
                 readings: dict | None = None, cache_dir=None) -> None:
     """Write ``search/`` under ``site_dir`` for ``records``.
 
-    ``facets`` is a list of (key, facet label, [(slug, label, aliases), …]);
+    ``facets`` is a list of (key, facet label, [(slug, label, aliases[, name]), …]);
     ``years`` the fiscal years offered as filters.
     """
     readings = readings or {}
@@ -78,6 +78,7 @@ def write_index(site_dir, records: list[Record], facets: list, years: list[int],
     for f, (_, label, terms) in zip(layout, facets):
         f["label"] = label
         f["labels"] = [t[1] for t in terms]
+        f["names"] = [t[3] if len(t) > 3 else t[1] for t in terms]   # what residents read: "B 区が主導"
         f["aliases"] = [list(t[2]) for t in terms]
     files = dict(built.files)
     files["facets.bin"] = idx.facets_file(records, layout, width, years)
@@ -97,7 +98,7 @@ def write_index(site_dir, records: list[Record], facets: list, years: list[int],
 
 def index(site_dir, view) -> None:
     """Index every case of ``view`` into ``site_dir/search/``."""
-    facets = [(f.key, f.label, [(t.slug, t.label, tuple(getattr(t, "aliases", ()) or ())) for t in f.terms])
+    facets = [(f.key, f.label, [(t.slug, t.label, tuple(getattr(t, "aliases", ()) or ()), t.name) for t in f.terms])
               for f in view.taxonomy.facets.values()]
     years = sorted({c.fiscal_year for c in view.cases}, reverse=True)
     readings = dict(getattr(view.content, "readings", None) or {})
