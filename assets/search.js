@@ -7,6 +7,9 @@
 // lower case), ranked first; then (2) records containing the same word spelt
 // another way or read the same (子ども・子供・こども, ぼうさい → 防災), found
 // through the lexicon built with SudachiPy. Words separated by spaces are AND.
+// Case records come first in the index (manifest.records of them: filters and
+// counts apply to them); the organisation pages of the 団体情報バンク, when the
+// site has any, follow as a group (manifest.groups) shown above the cases.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -352,11 +355,18 @@
     }
     return true;
   }
+  function isCase(h) { return h.rec < manifest.records; }
+  // Case hits that pass the filters, and the hits of other groups (not filtered:
+  // filters classify cases), best first.
   function filtered(query, filters) {
     return Promise.all([match(query), loadFacets()]).then(function (r) {
       var bits = r[1];
-      return { hits: r[0].filter(function (h) { return passes(bits, h.rec, filters || {}); }), bits: bits };
+      return { hits: r[0].filter(function (h) { return isCase(h) && passes(bits, h.rec, filters || {}); }),
+               others: r[0].filter(function (h) { return !isCase(h); }), bits: bits };
     });
+  }
+  function groupOf(rec) {
+    return (manifest.groups || []).find(function (g) { return rec >= g.start && rec < g.start + g.count; });
   }
 
   // ---- Display data (meta/<n>.json) -------------------------------------------------
@@ -369,8 +379,18 @@
       var terms = {};
       manifest.facets.forEach(function (f) { terms[f.key] = valuesOf(bits, h.rec, f.key); });
       return { url: new URL(m[0], base).href, title: m[1], summary: m[2], organizations: m[3],
+               registered: m[4] || [],   // [[index in organizations, registered name, [aliases]], …]
                year: Number(valuesOf(bits, h.rec, "year")[0]), terms: terms, score: h.score,
                exact: h.exact, why: h.why, marks: h.marks };
+    });
+  }
+
+  // An organisation page (records.organization_record).
+  function organizationOf(h) {
+    return meta(h.rec).then(function (m) {
+      return { url: new URL(m[0], base).href, name: m[1], summary: m[2], aliases: m[3], kind: m[4],
+               cases: m[5], area: m[6], fields: m[7] || [], score: h.score, exact: h.exact,
+               why: h.why, marks: h.marks };
     });
   }
 
@@ -388,6 +408,18 @@
       return Promise.all(list.map(function (h) { return resultOf(h, f.bits); }));
     });
   }
+  // window.kyodoSearch.organizations(query[, {limit: n}]) -> Promise<[{url, name, summary,
+  // aliases, kind, cases, area, fields, exact, why}]>: the organisation pages the words find
+  // (name, aliases, kind, area, 活動分野, activities), best first; [] for an empty query.
+  kyodoSearch.organizations = function (query, options) {
+    var limit = options && options.limit;
+    if (!queryWords(query).length) return Promise.resolve([]);
+    return filtered(query, {}).then(function (f) {
+      var list = f.others.filter(function (h) { var g = groupOf(h.rec); return g && g.kind === "organization"; });
+      if (limit) list = list.slice(0, limit);
+      return Promise.all(list.map(organizationOf));
+    });
+  };
   // Counts per facet value for the query, each facet counted under the other facets' filters.
   kyodoSearch.counts = function (query, filters, keys) {
     filters = filters || {};
@@ -396,7 +428,7 @@
       (keys || Object.keys(filters)).forEach(function (key) {
         var n = counts[key] = {};
         r[0].forEach(function (h) {
-          if (!passes(bits, h.rec, filters, key)) return;
+          if (!isCase(h) || !passes(bits, h.rec, filters, key)) return;
           valuesOf(bits, h.rec, key).forEach(function (v) { n[v] = (n[v] || 0) + 1; });
         });
       });
@@ -518,6 +550,14 @@
   var moreWrap = document.getElementById("search-more-wrap");
   var moreButton = document.getElementById("search-more");
   var template = document.getElementById("search-result-template");
+  // The 団体情報バンク group (only on a site with organisations).
+  var orgSection = document.getElementById("search-orgs");
+  var orgList = document.getElementById("search-org-results");
+  var orgCountEl = document.getElementById("search-orgs-count");
+  var orgMoreWrap = document.getElementById("search-orgs-more-wrap");
+  var orgMoreButton = document.getElementById("search-orgs-more");
+  var orgTemplate = document.getElementById("search-org-template");
+  var orgsHere = !!(orgSection && orgList && orgTemplate && orgMoreWrap && orgMoreButton);
   if (!form || !input || !filterForm || !status || !list || !template) return;
   document.documentElement.classList.add("search-ready");
 
@@ -594,6 +634,83 @@
     return any;
   }
 
+  function contains(text, marks) {
+    var n = normalize(text);
+    return marks.some(function (w) { return w && n.indexOf(w) >= 0; });
+  }
+  function marked(text, marks) {
+    var span = document.createElement("span");
+    highlight(span, text, marks);
+    return span;
+  }
+  // The organisations a case names, when the words are in one of them: each as written,
+  // and beside it the registered name or alias that matched (「あおば子どもネット」 finds a
+  // case that wrote NPO法人 あおばキッズネット). A fragment, or null.
+  function organizationsLine(r, marks) {
+    var names = r.organizations || [], refs = {}, any = false;
+    var frag = document.createDocumentFragment();
+    r.registered.forEach(function (x) { refs[x[0]] = x; });
+    names.forEach(function (name, i) {
+      if (i) frag.appendChild(document.createTextNode("、"));
+      frag.appendChild(marked(name, marks));
+      if (contains(name, marks)) any = true;
+      var ref = refs[i], notes = [];
+      if (!ref) return;
+      if (normalize(ref[1]) !== normalize(name) && contains(ref[1], marks)) notes.push(["登録名", ref[1]]);
+      ref[2].forEach(function (a) {
+        if (normalize(a) !== normalize(name) && contains(a, marks)) notes.push(["別名", a]);
+      });
+      if (!notes.length) return;
+      any = true;
+      frag.appendChild(document.createTextNode("（"));
+      notes.forEach(function (note, k) {
+        frag.appendChild(document.createTextNode((k ? "、" : "") + note[0] + "「"));
+        frag.appendChild(marked(note[1], marks));
+        frag.appendChild(document.createTextNode("」"));
+      });
+      frag.appendChild(document.createTextNode("）"));
+    });
+    return any ? frag : null;
+  }
+
+  function whyNote(note, r, words, seen, where) {
+    if (!r.exact && r.why.length) {
+      note.textContent = "表記・読みの違いで一致: " + r.why.map(function (w) {
+        return w.indexOf("読み") === 0 ? w : w + "を含む";
+      }).join("、");
+      note.hidden = false;
+    } else if (words.length && !seen) {
+      note.textContent = (where || "本文") + "に" + words.map(function (w) { return "「" + w + "」"; }).join("") + "が含まれています。";
+      note.hidden = false;
+    }
+  }
+
+  // An organisation of the 団体情報バンク: name, kind, number of cases, area, aliases that matched.
+  function orgItem(o, words) {
+    var li = orgTemplate.content.firstElementChild.cloneNode(true);
+    var a = li.querySelector(".org-result-title a");
+    a.href = o.url;
+    var marks = o.marks.filter(function (m, i, all) { return m && all.indexOf(m) === i; });
+    var seen = highlight(a, o.name, marks);
+    seen = highlight(li.querySelector(".org-result-summary"), o.summary, marks) || seen;
+    if (o.aliases.length) {
+      var line = li.querySelector(".org-result-aliases");
+      o.aliases.forEach(function (alias, i) {
+        if (i) line.querySelector("span").appendChild(document.createTextNode("、"));
+        line.querySelector("span").appendChild(marked(alias, marks));
+      });
+      line.hidden = false;
+      seen = seen || o.aliases.some(function (alias) { return contains(alias, marks); });
+    }
+    var facts = [o.kind, o.area].concat(o.fields).filter(Boolean);
+    var metaLine = li.querySelector(".org-result-meta");
+    facts.forEach(function (t) { metaLine.appendChild(marked(t, marks)); metaLine.appendChild(document.createTextNode("・")); });
+    metaLine.appendChild(document.createTextNode("協働事例 " + o.cases.toLocaleString("ja-JP") + " 件"));
+    seen = seen || facts.some(function (t) { return contains(t, marks); });
+    whyNote(li.querySelector(".case-item-note"), o, words, seen, "活動内容");
+    return li;
+  }
+
   function item(r, words) {
     var li = template.content.firstElementChild.cloneNode(true);
     var a = li.querySelector(".case-item-title a");
@@ -602,23 +719,14 @@
     var seen = false;
     seen = highlight(a, r.title, marks) || seen;
     seen = highlight(li.querySelector(".case-item-summary"), r.summary, marks) || seen;
-    var orgs = (r.organizations || []).join("、");
-    if (orgs && marks.some(function (w) { return normalize(orgs).indexOf(w) >= 0; })) {
+    var orgs = organizationsLine(r, marks);
+    if (orgs) {
       var orgLine = li.querySelector(".case-item-orgs");
-      highlight(orgLine.querySelector("span"), orgs, marks);
+      orgLine.querySelector("span").appendChild(orgs);
       orgLine.hidden = false;
       seen = true;
     }
-    var note = li.querySelector(".case-item-note");
-    if (!r.exact && r.why.length) {
-      note.textContent = "表記・読みの違いで一致: " + r.why.map(function (w) {
-        return w.indexOf("読み") === 0 ? w : w + "を含む";
-      }).join("、");
-      note.hidden = false;
-    } else if (words.length && !seen) {
-      note.textContent = "本文に" + words.map(function (w) { return "「" + w + "」"; }).join("") + "が含まれています。";
-      note.hidden = false;
-    }
+    whyNote(li.querySelector(".case-item-note"), r, words, seen);
     var dl = li.querySelector("dl");
     function row(label, values) {
       if (!values.length) return;
@@ -644,13 +752,39 @@
     return li;
   }
 
+  // Organisations: the first ORG_PAGE, then the rest on request.
+  var ORG_PAGE = 5;
+  var orgHits = [], orgCount = 0;
+  function organizationHits(f, words) {
+    if (!orgsHere || !words.length) return [];
+    return f.others.filter(function (h) { var g = groupOf(h.rec); return g && g.kind === "organization"; });
+  }
+  function orgsMore(hits, focusFirst) {
+    var start = orgCount;
+    return Promise.all(hits.slice(start, start + (start ? hits.length : ORG_PAGE)).map(organizationOf)).then(function (orgs) {
+      return function () {           // applied in the same frame as the case results
+        if (!start) orgList.textContent = "";
+        var frag = document.createDocumentFragment();
+        orgs.forEach(function (o) { frag.appendChild(orgItem(o, shownWords)); });
+        orgList.appendChild(frag);
+        orgCount = start + orgs.length;
+        orgSection.hidden = !hits.length;
+        orgCountEl.textContent = hits.length ? "（" + hits.length.toLocaleString("ja-JP") + " 件）" : "";
+        orgMoreWrap.hidden = orgCount >= hits.length;
+        orgMoreButton.textContent = "団体をすべて表示（残り " + (hits.length - orgCount).toLocaleString("ja-JP") + " 件）";
+        if (focusFirst && orgList.children[start]) orgList.children[start].querySelector("a").focus();
+      };
+    });
+  }
+
   var shown = [], shownBits = null, shownWords = [], shownCount = 0, shownTicket = 0;
-  function showMore(focusFirst) {
+  function showMore(focusFirst, atReset) {
     var start = shownCount, mine = shownTicket, reset = start === 0;
     var slice = shown.slice(start, start + PAGE);
     shownCount = Math.min(shown.length, start + PAGE);
     return Promise.all(slice.map(function (h) { return resultOf(h, shownBits); })).then(function (results) {
       if (mine !== shownTicket) return;
+      if (atReset) atReset();
       if (reset) list.textContent = "";          // replaced in one go: no empty flash
       var frag = document.createDocumentFragment();
       results.forEach(function (r) { frag.appendChild(item(r, shownWords)); });
@@ -724,21 +858,29 @@
       shownWords = words;
       shownCount = 0;
       shownTicket++;
+      orgHits = organizationHits(f, words);
+      orgCount = 0;
       var picked = filterSummary(state.filters);
       var n = results.length.toLocaleString("ja-JP");
       var exactN = results.filter(function (h) { return h.exact; }).length;
       var what = words.length ? "「" + state.q.trim() + "」" : "";
       var where = picked.length ? "（絞り込み: " + picked.join("、") + "）" : "";
+      var orgN = orgHits.length ? "、団体 " + orgHits.length.toLocaleString("ja-JP") + " 件" : "";
       var text;
       if (!words.length && !picked.length) text = "すべての事例 " + n + " 件を新しい順に表示しています。";
       else if (results.length) {
-        text = (what ? what + "の" : "") + "検索結果 " + n + " 件" + where;
+        text = (what ? what + "の" : "") + "検索結果 " + (orgN ? "事例 " : "") + n + " 件" + orgN + where;
         if (words.length && exactN < results.length) {
           text += "（そのままの表記 " + exactN.toLocaleString("ja-JP") + " 件、表記・読みの違い " +
             (results.length - exactN).toLocaleString("ja-JP") + " 件）";
         }
-      } else text = (what ? what + "に" : "") + "一致する事例は見つかりませんでした" + where + "。";
-      return showMore(false).then(function () {
+      } else text = (what ? what + "に" : "") + "一致する事例は見つかりませんでした" + where + "。" +
+        (orgN ? "団体は " + orgHits.length.toLocaleString("ja-JP") + " 件見つかりました。" : "");
+      var orgsReady = orgsHere ? orgsMore(orgHits, false) : Promise.resolve(null);
+      return orgsReady.then(function (applyOrgs) {
+        if (mine !== ticket) return;
+        return showMore(false, applyOrgs);
+      }).then(function () {
         if (mine !== ticket) return;
         clearTimeout(slow);
         status.textContent = text;
@@ -767,6 +909,7 @@
       if (window.console) console.error(err);
       list.textContent = "";
       moreWrap.hidden = true;
+      if (orgsHere) orgSection.hidden = true;
       status.textContent = "検索の準備ができませんでした。下の「分類から探す」の一覧からお探しください。";
       list.setAttribute("aria-busy", "false");
     });
@@ -790,6 +933,11 @@
     input.focus();
   });
   moreButton.addEventListener("click", function () { showMore(true); });
+  if (orgsHere) {
+    orgMoreButton.addEventListener("click", function () {
+      orgsMore(orgHits, true).then(function (apply) { apply(); });
+    });
+  }
   window.addEventListener("popstate", function () { var s = readUrl(); writeForm(s); run(s); });
 
   var initial = readUrl();

@@ -66,16 +66,38 @@ def norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def registered(site: Path) -> dict[str, dict]:
+    """data/organizations.json by slug ({} without a 団体情報バンク)."""
+    path = site / "data" / "organizations.json"
+    if not path.exists():
+        return {}
+    return {o["slug"]: o for o in json.loads(path.read_text(encoding="utf-8"))["organizations"]}
+
+
+def organization_names(orgs: dict[str, dict], case: dict) -> list[str]:
+    """The names a case is found by: as written, then each registered organisation's name
+    and aliases not written already."""
+    names = list(case["organizations"])
+    for ref in case.get("organization_refs") or ():
+        if ref["organization"]:
+            org = orgs[ref["organization"]]
+            for name in (org["name"], *org["aliases"]):
+                if norm(name) not in {norm(n) for n in names}:
+                    names.append(name)
+    return names
+
+
 def load_truth(site: Path) -> list[dict]:
     """Every case of the built site with its four searched fields, normalised."""
     cases = json.loads((site / "data" / "cases.json").read_text(encoding="utf-8"))["cases"]
     out = []
+    orgs = registered(site)
     for rank, c in enumerate(cases):
         page = site / "cases" / c["slug"] / "index.html"
         parser = _Body()
         parser.feed(page.read_text(encoding="utf-8"))
         fields = {"title": c["title"], "summary": c["summary"],
-                  "organizations": "\n".join(c["organizations"]), "body": "".join(parser.out)}
+                  "organizations": "\n".join(organization_names(orgs, c)), "body": "".join(parser.out)}
         out.append({"slug": c["slug"], "rank": rank, "year": c["fiscal_year"], "raw": fields,
                     "norm": {k: norm(v) for k, v in fields.items()},
                     "terms": {k: [t["slug"] for t in v] for k, v in c["facets"].items()}})

@@ -1,7 +1,7 @@
 """Build the search index inside the staged output (``search/``).
 
-The records (kyodo/search/records.py: one per case page, any page family can
-add its own) are indexed by kyodo/search/index.py. The text part of the index
+The records (kyodo/search/records.py: one per case page, then one per
+organisation page of the 団体情報バンク; any page family can add its own) are indexed by kyodo/search/index.py. The text part of the index
 (bigram postings, lexicon, word postings) depends only on the records' text:
 it is kept in the build cache under a hash of that text, so a rebuild in
 which no searched text changed copies it instead of indexing again. Facets,
@@ -18,7 +18,7 @@ from kyodo import __version__
 from kyodo.cache import Cache, cache_root, digest
 from kyodo.search import index as idx
 from kyodo.search.ngram import normalize_fields
-from kyodo.search.records import Record, case_record
+from kyodo.search.records import Record, case_record, organization_record
 from kyodo.search import vocab as vocab_module
 from kyodo.search.vocab import Vocabularies
 from kyodo.text import analysis as analysis_module
@@ -28,8 +28,16 @@ INDEX_FORMAT = "kyodo-search-2"
 
 
 def records_of(view) -> list[Record]:
-    """Every searchable page, in catalogue order (cases, newest first)."""
-    return [case_record(case, view.case_html[case.slug].html) for case in view.cases]
+    """Every searchable page: the cases in catalogue order (newest first), then the
+    organisation pages of the 団体情報バンク (when there are any) in name order."""
+    bank = view.bank
+    if not bank:
+        return [case_record(case, view.case_html[case.slug].html) for case in view.cases]
+    records = [case_record(case, view.case_html[case.slug].html, [m.org for m in bank.mentions[case.slug]])
+               for case in view.cases]
+    records += [organization_record(r.org, view.organization_html[slug].html, len(r.cases))
+                for slug, r in bank.records.items()]
+    return records
 
 
 def _analysis_salt(readings: dict) -> str:
@@ -81,7 +89,8 @@ def write_index(site_dir, records: list[Record], facets: list, years: list[int],
         f["names"] = [t[3] if len(t) > 3 else t[1] for t in terms]   # what residents read: "B 区が主導"
         f["aliases"] = [list(t[2]) for t in terms]
     files = dict(built.files)
-    files["facets.bin"] = idx.facets_file(records, layout, width, years)
+    cases, _ = idx.groups(records)
+    files["facets.bin"] = idx.facets_file(records[:cases], layout, width, years)
     files.update(idx.meta_files(records))
     files["index.json"] = idx.manifest(records, built, layout, width, years)
     root = os.path.join(str(site_dir), "search")

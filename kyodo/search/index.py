@@ -27,11 +27,18 @@ only the few shards it needs. Files, under ``search/``:
     the catalogue, and postings of the records containing it, each with
     ``surface << 3 | field`` of its first occurrence in field order.
 ``facets.bin``
-    Per record, a fixed number of bytes: a bit mask per facet over its terms,
+    Per case record, a fixed number of bytes: a bit mask per facet over its terms,
     then the year's index. Filters and their counts work from this alone.
 ``meta/<n>.json``
-    What a result shows (url, title, summary, organisations), in chunks of
-    :data:`META_CHUNK` records, loaded only for the results on screen.
+    What a result shows (url, title, summary, organisations, then the
+    record's ``display`` values), in chunks of :data:`META_CHUNK` records,
+    loaded only for the results on screen.
+
+Records are case pages first (``records`` in the manifest counts them: the
+main list, which filters and counts apply to), then the groups of other
+page families (``groups``: kind, first record, count; e.g. the 団体情報バンク's
+organisation pages), only when there are any. One text index serves all:
+a query loads the same shards whatever it finds.
 
 Binary files are sequences of unsigned LEB128 varints. A postings file is:
 ``groups``, then per group ``a b runs total`` (the key ``a b``: two code
@@ -39,8 +46,8 @@ points, or a key's number in its JSON file and 0), then three streams: the
 record numbers of all runs (delta-coded within a group), the number of
 postings per run, and the postings (delta-coded within a run).
 
-Records are numbered in catalogue order (newest first), which is also the
-order of ties in ranking. Shard numbers come from :func:`gram_shard` and
+Case records are numbered in catalogue order (newest first), organisations
+in name order; that is also the order of ties in ranking. Shard numbers come from :func:`gram_shard` and
 :func:`str_shard` (mirrored in search.js).
 """
 
@@ -356,21 +363,39 @@ def facets_file(records: list[Record], layout: list[dict], width: int, years: li
 def meta_files(records: list[Record]) -> dict[str, bytes]:
     files = {}
     for start in range(0, len(records), META_CHUNK):
-        chunk = [[r.url, r.title, r.summary, list(r.organizations)] for r in records[start:start + META_CHUNK]]
+        chunk = [[r.url, r.title, r.summary, list(r.organizations), *r.display]
+                 for r in records[start:start + META_CHUNK]]
         files[f"meta/{start // META_CHUNK}.json"] = _json(chunk)
     return files
 
 
+def groups(records: list[Record]) -> tuple[int, list[dict]]:
+    """The number of case records (first) and the groups of other kinds after them."""
+    cases = sum(1 for r in records if r.kind == "case")
+    if any(r.kind == "case" for r in records[cases:]):
+        raise ValueError("case records must come first")
+    out: list[dict] = []
+    for r, record in enumerate(records[cases:], cases):
+        if out and out[-1]["kind"] == record.kind:
+            out[-1]["count"] += 1
+        else:
+            out.append({"kind": record.kind, "start": r, "count": 1})
+    return cases, out
+
+
 def manifest(records: list[Record], built: Built, layout: list[dict], width: int, years: list[int]) -> bytes:
+    cases, others = groups(records)
+    extra = {"groups": others} if others else {}
     return _json({
         "version": built.version,
-        "records": len(records),
+        "records": cases,
         "shards": built.shards,
         "meta": META_CHUNK,
         "fieldShift": FIELD_SHIFT,
         "width": width,
         "facets": layout,
         "years": years,
+        **extra,
     })
 
 
