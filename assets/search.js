@@ -702,11 +702,23 @@
       line.hidden = false;
       seen = seen || o.aliases.some(function (alias) { return contains(alias, marks); });
     }
-    var facts = [o.kind, o.area].concat(o.fields).filter(Boolean);
+    // 種類 ／ 地域 ／ 活動分野: a、b ／ 協働事例 n 件 (labels may contain 「・」 themselves)
     var metaLine = li.querySelector(".org-result-meta");
-    facts.forEach(function (t) { metaLine.appendChild(marked(t, marks)); metaLine.appendChild(document.createTextNode("・")); });
-    metaLine.appendChild(document.createTextNode("協働事例 " + o.cases.toLocaleString("ja-JP") + " 件"));
-    seen = seen || facts.some(function (t) { return contains(t, marks); });
+    function part(label, values) {
+      values = values.filter(Boolean);
+      if (!values.length) return;
+      if (metaLine.firstChild) metaLine.appendChild(document.createTextNode(" ／ "));
+      if (label) metaLine.appendChild(document.createTextNode(label + ": "));
+      values.forEach(function (t, i) {
+        if (i) metaLine.appendChild(document.createTextNode("、"));
+        metaLine.appendChild(marked(t, marks));
+      });
+    }
+    part("", [o.kind]);
+    part("地域", [o.area]);
+    part("活動分野", o.fields);
+    part("", ["協働事例 " + o.cases.toLocaleString("ja-JP") + " 件"]);
+    seen = seen || [o.kind, o.area].concat(o.fields).some(function (t) { return t && contains(t, marks); });
     whyNote(li.querySelector(".case-item-note"), o, words, seen, "活動内容");
     return li;
   }
@@ -753,7 +765,7 @@
   }
 
   // Organisations: the first ORG_PAGE, then the rest on request.
-  var ORG_PAGE = 5;
+  var ORG_PAGE = 3;          // a phone still sees the first cases near the search box
   var orgHits = [], orgCount = 0;
   function organizationHits(f, words) {
     if (!orgsHere || !words.length) return [];

@@ -138,10 +138,12 @@ def test_axe_finds_no_violations(browser, site_url, axe_source, pages, width):
 
 
 def test_axe_on_the_search_page_after_interaction(page, site_url, axe_source):
-    """Results rendered by the script, a filter ticked, more results shown, sort changed."""
+    """Results rendered by the script (organisations too), a filter ticked, more results shown, sort changed."""
     _open(page, site_url, "search/")
     page.fill("#q", "区")
     page.wait_for_function("() => document.getElementById('search-status').textContent.includes('「区」')")
+    assert page.is_visible("#search-org-results li")        # 団体情報バンク results above the cases
+    page.click("#search-orgs-more")
     page.check("#search-filters input[type=checkbox] >> nth=0")
     page.wait_for_function("() => location.search.includes('&')")
     page.select_option("#search-sort", "newest")

@@ -131,6 +131,32 @@ def test_a_site_without_organisations_ships_nothing_extra(tmp_path):
     assert "search-orgs" not in html and "search-org-template" not in html
 
 
+def test_organisation_text_is_cached_like_case_text(tmp_path, monkeypatch):
+    from kyodo.commands.build import validate
+    from kyodo.post.search import records_of, write_index
+    from kyodo.search import index as idx
+
+    root = content(tmp_path)
+    calls = []
+    real = idx.text_index
+    monkeypatch.setattr(idx, "text_index", lambda *a, **k: calls.append(1) or real(*a, **k))
+
+    def index(name):
+        write_index(tmp_path / name, records_of(validate(root)), [], [], {}, tmp_path / "cache")
+
+    index("one")
+    org = root / "organizations" / f"{SLUG}.md"
+    # Nothing searched changes (a website): the text index is reused.
+    org.write_text(org.read_text(encoding="utf-8").replace("area:", "website: https://sora.example.jp/\narea:"),
+                   encoding="utf-8")
+    index("two")
+    assert calls == [1]
+    # A new alias is searched text, for the organisation and for every case naming it.
+    org.write_text(org.read_text(encoding="utf-8").replace(f"{OLD}]", f"{OLD}, そら]"), encoding="utf-8")
+    index("three")
+    assert calls == [1, 1]
+
+
 # ---- in the browser ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
