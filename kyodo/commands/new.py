@@ -23,8 +23,6 @@ from kyodo.model.site import Site
 from kyodo.model.taxonomy import Taxonomy
 from kyodo.validate.case import CONTACT_FIELDS, INDICATOR_FIELDS, OPTIONAL, STATUSES, CaseValidator
 
-__all__ = ["OUTLINE", "add_arguments", "load_vocabulary", "render_case", "run"]
-
 # The body outline: (heading, what to write). The guidance is a markdown link
 # reference definition ("[//]: # (…)"), which renders to nothing, so a line the
 # author forgets to delete never shows on the site. No ASCII parentheses inside.
