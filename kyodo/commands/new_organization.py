@@ -13,8 +13,9 @@ from pathlib import Path
 
 from kyodo.commands import fields, flags, scaffold
 from kyodo.commands.answers import flag_terms, parse_free_list, parse_optional
-from kyodo.commands.scaffold import check_text, existing_slugs, load_vocabulary, write_checked, yaml_flow_item, yaml_scalar
 from kyodo.commands.ask import Abort
+from kyodo.commands.scaffold import (check_text, existing_slugs, load_vocabulary, write_checked, yaml_flow_item,
+                                     yaml_scalar)
 from kyodo.errors import Problems
 from kyodo.load import frontmatter
 from kyodo.load.content import display_path
@@ -67,8 +68,8 @@ FORM = flags.Form(
         flags.Field("--kind", "kind", "団体の種類", "種類", "団体の種類（名前かスラッグ）", read=_read_kind, ask=_ask_kind),
         flags.Field("--fields", "fields", "活動分野", "分野[,分野…]", "活動分野。カンマで区切ります",
                     read=_read_fields, ask=_ask_fields),
-        fields.optional_text("--area", "area", "主な活動地域", "\n主な活動地域（例: 柳原一丁目・二丁目。Enter だけなら書かない）: ",
-                             metavar="地域"),
+        fields.optional_text("--area", "area", "主な活動地域",
+                             "\n主な活動地域（例: 柳原一丁目・二丁目。Enter だけなら書かない）: ", metavar="地域"),
         fields.slug(lambda a: "organization", "団体のページ", "aoba-kids-net"),
     ),
     intro="新しい団体ファイル（団体情報バンク）を作ります。質問に順に答えてください（途中でやめるときは Ctrl+C）。",
