@@ -17,6 +17,7 @@ import pytest
 from kyodo.commands.build import build
 from kyodo.commands.serve import Handler
 from tests.factory import ROOT, SAMPLE
+from tests.html import Node, parse
 
 CHROMIUM = os.environ.get("KYODO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -54,6 +55,19 @@ def sample_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "site"
     build(SAMPLE, out, with_search=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def sample_doc(sample_site):
+    """``sample_doc(path)``: a page of the sample site parsed with tests.html, once per session
+    (several modules read every page). The trees are shared: read them, never change them."""
+    parsed: dict[Path, Node] = {}
+
+    def doc(path: Path) -> Node:
+        if path not in parsed:
+            parsed[path] = parse(path)
+        return parsed[path]
+    return doc
 
 
 @contextlib.contextmanager

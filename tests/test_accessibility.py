@@ -30,13 +30,36 @@ def _one_per_shape(site: Path, folder: str) -> list[str]:
     for page in sorted(root.rglob("index.html")):
         rel = page.parent.relative_to(site).as_posix() + "/"
         shape = re.sub(r"\d+", "#", rel)
-        shape = re.sub(r"(facet|cross)-[a-z-]+", r"\1", shape)
+        shape = re.sub(r"(facet|cross|trend)-[a-z-]+", r"\1", shape)
         picked.setdefault(shape, rel)
     return list(picked.values())
 
 
+BODY_CLASS = re.compile(rb"<body[^>]*\sclass=\"([^\"]*)\"")
+
+
+def page_kind(site: Path, path: str) -> str:
+    """The kind of a built page: the template's class on <body> (page-case, page-stats_crosstab, embed …),
+    with " furigana" for its ふりがな version."""
+    local = path.split("?")[0]
+    file = site / local / ("" if local.endswith(".html") else "index.html")
+    found = BODY_CLASS.search(file.read_bytes())
+    return found.group(1).decode() if found else "?"
+
+
+def site_kinds(site: Path) -> dict[str, str]:
+    """Every kind of HTML page the build wrote, with the first page of that kind."""
+    kinds: dict[str, str] = {}
+    for file in sorted(site.rglob("*.html")):
+        rel = file.relative_to(site).as_posix()
+        path = rel.removesuffix("index.html")
+        kinds.setdefault(page_kind(site, path), path)
+    return kinds
+
+
 def page_types(site: Path) -> list[tuple[str, str]]:
-    """(name, path) for every page type of the built site."""
+    """(name, path): one page of every page type of the built site, at least one of each
+    kind the build writes (so a new template is checked as soon as it exists)."""
     cases = json.loads((site / "data" / "cases.json").read_text(encoding="utf-8"))["cases"]
     stats = json.loads((site / "data" / "stats.json").read_text(encoding="utf-8"))
     facet = next(iter(stats["facets"]))
@@ -72,9 +95,13 @@ def page_types(site: Path) -> list[tuple[str, str]]:
         field = _first_dir(site / "organizations" / "fields")
         if field:
             pages.append(("organizations field", f"organizations/fields/{field}/"))
-    stats_pages = [p for p in _one_per_shape(site, "stats") if p != "stats/"]
-    pages += [(f"statistics {p}", p) for p in stats_pages[:3]]
     pages += [(f"embed {p}", p) for p in _one_per_shape(site, "embed")]
+    # Every other kind of page the build writes (statistics by facet, crosstab, by year …): its first page.
+    covered = {page_kind(site, path) for _, path in pages}
+    pages += [(f"statistics {kind.removeprefix('page-stats_')}" if kind.startswith("page-stats")
+               else kind.removeprefix("page-"), path)
+              for kind, path in site_kinds(site).items()
+              if kind not in covered and not kind.endswith(" furigana")]
     pages += _ruby_versions(site, pages)
     return pages
 
@@ -97,17 +124,19 @@ def _open(page, site_url: str, path: str) -> None:
         page.wait_for_function(READY)
 
 
-def each_page(browser, site_url: str, pages, width: int, check) -> list[str]:
-    """Open every page at ``width`` and collect what ``check(page)`` reports."""
+def each_page(browser, site_url: str, pages, width: int, checks: dict) -> dict[str, list[str]]:
+    """Open every page once at ``width`` and run each of ``checks`` (name -> check(page), in
+    order) on it; collect what each reports."""
     context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
-        report = []
+        report: dict[str, list[str]] = {name: [] for name in checks}
         for name, path in pages:
             _open(page, site_url, path)
-            found = check(page)
-            if found:
-                report.append(f"--- {name} ({path}) at {width}px\n    {found}")
+            for check_name, check in checks.items():
+                found = check(page)
+                if found:
+                    report[check_name].append(f"--- {name} ({path}) at {width}px\n    {found}")
         return report
     finally:
         context.close()
@@ -118,7 +147,7 @@ def pages(sample_site):
     return page_types(sample_site)
 
 
-def test_every_page_type_is_covered(pages):
+def test_every_page_type_is_covered(sample_site, pages):
     names = {n.split(" ")[0] for n, _ in pages}
     for kind in ("front", "case", "term", "facet", "year", "guideline", "statistics", "search", "404", "chapter",
                  "organization", "organizations"):
@@ -126,14 +155,36 @@ def test_every_page_type_is_covered(pages):
     ruby = {n.split(" ")[1] for n, _ in pages if n.startswith("ruby ")}
     for kind in ("front", "case", "term", "facet", "year", "guideline", "statistics", "search", "404", "chapter"):
         assert kind in ruby
+    # Every kind of HTML page the build wrote (and its ふりがな version) is among them.
+    kinds = set(site_kinds(sample_site))
+    assert {"page-case", "page-stats_crosstab", "page-case furigana", "embed"} <= kinds
+    assert kinds == {page_kind(sample_site, path) for _, path in pages}
+
+
+@pytest.fixture(scope="module")
+def audit(browser, site_url, axe_source, pages):
+    """At each width, every page opened once: axe first, then the text-spacing override and the
+    clipping check (it changes the page, so it comes last). Reports by width, then by check."""
+    def axe(page):
+        violations = run_axe(page, axe_source)
+        return describe(violations) if violations else ""
+
+    def clipping(page):
+        page.add_style_tag(content=TEXT_SPACING)
+        return "\n    ".join(page.evaluate(CLIPPED)[:8])
+
+    done: dict[int, dict[str, list[str]]] = {}
+
+    def at(width: int) -> dict[str, list[str]]:
+        if width not in done:
+            done[width] = each_page(browser, site_url, pages, width, {"axe": axe, "clipping": clipping})
+        return done[width]
+    return at
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_axe_finds_no_violations(browser, site_url, axe_source, pages, width):
-    def check(page):
-        violations = run_axe(page, axe_source)
-        return describe(violations) if violations else ""
-    report = each_page(browser, site_url, pages, width, check)
+def test_axe_finds_no_violations(audit, width):
+    report = audit(width)["axe"]
     assert not report, "\n".join(report)
 
 
@@ -177,11 +228,8 @@ CLIPPED = """() => {
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_text_spacing_does_not_clip_text(browser, site_url, pages, width):
-    def check(page):
-        page.add_style_tag(content=TEXT_SPACING)
-        return "\n    ".join(page.evaluate(CLIPPED)[:8])
-    report = each_page(browser, site_url, pages, width, check)
+def test_text_spacing_does_not_clip_text(audit, width):
+    report = audit(width)["clipping"]
     assert not report, "\n".join(report)
 
 

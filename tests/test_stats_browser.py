@@ -1,4 +1,6 @@
-"""Statistics pages and embeds in a real browser (Debian's chromium)."""
+"""Statistics pages and embeds in a real browser (Debian's chromium).
+
+axe runs on every kind of statistics page and embed in test_accessibility.py."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import describe, run_axe, serve_dir
+from tests.conftest import serve_dir
 
 pytestmark = pytest.mark.browser
 
@@ -25,13 +27,6 @@ def _pages(sample_site) -> list[str]:
     return ["stats/", f"stats/{facet}/", f"stats/{cross}/", "stats/year/", f"stats/year/{year}/",
             f"stats/year/{year}/{cross}/", f"embed/stats/facet-{facet}/", f"embed/stats/cross-{cross}/",
             "embed/stats/years/"]
-
-
-def test_stats_pages_have_no_axe_violations(page, site_url, sample_site, axe_source):
-    for path in _pages(sample_site):
-        page.goto(site_url + path)
-        violations = run_axe(page, axe_source)
-        assert not violations, f"{path}:\n{describe(violations)}"
 
 
 def test_stats_pages_fit_a_phone_and_make_no_outside_request(browser, site_url, sample_site):
