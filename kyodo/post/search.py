@@ -1,10 +1,11 @@
 """Build the search index inside the staged output (``search/``).
 
 The records (kyodo/search/records.py: one per case page, then one per
-organisation page of the 団体情報バンク; any page family can add its own) are indexed by kyodo/search/index.py. The text part of the index
-(bigram postings, lexicon, word postings) depends only on the records' text:
-it is kept in the build cache under a hash of that text, so a rebuild in
-which no searched text changed copies it instead of indexing again. Facets,
+organisation page of the 団体情報バンク; any page family can add its own)
+are indexed by kyodo/search/index.py. The text part of the index (bigram
+postings, lexicon, word postings) depends only on the records' text: it is
+kept in the build cache under a hash of that text, so a rebuild in which no
+searched text changed copies it instead of indexing again. Facets,
 years and the display data are cheap and always written fresh.
 """
 
@@ -29,7 +30,7 @@ INDEX_FORMAT = "kyodo-search-2"
 
 def records_of(view) -> list[Record]:
     """Every searchable page: the cases in catalogue order (newest first), then the
-    organisation pages of the 団体情報バンク (when there are any) in name order."""
+    organisation pages of the 団体情報バンク (when there are any), most cases first."""
     bank = view.bank
     if not bank:
         return [case_record(case, view.case_html[case.slug].html) for case in view.cases]

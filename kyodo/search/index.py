@@ -47,7 +47,8 @@ record numbers of all runs (delta-coded within a group), the number of
 postings per run, and the postings (delta-coded within a run).
 
 Case records are numbered in catalogue order (newest first), organisations
-in name order; that is also the order of ties in ranking. Shard numbers come from :func:`gram_shard` and
+as the 団体情報バンク lists them (most cases first); that is also the order
+of ties in ranking. Shard numbers come from :func:`gram_shard` and
 :func:`str_shard` (mirrored in search.js).
 """
 

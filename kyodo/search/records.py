@@ -3,10 +3,13 @@
 A record is generic — a case page, an organisation page of the 団体情報バンク,
 any other page family tomorrow (a guideline chapter): give it a URL, a title,
 its searched fields and its ``kind``. Cases are the main list (filters and
-counts apply to them); records of other kinds form their own small groups. Exactly the fields in :data:`FIELDS` are searched, in that
-order of weight (a word in the title ranks above one in the body only).
-Searching text a resident cannot see in these fields would rank a page among
-those that contain the words.
+counts apply to them); records of other kinds form their own small groups.
+Exactly the fields in :data:`FIELDS` are searched, in that order of weight
+(a word in the title ranks above one in the body only). Searching text a
+resident cannot see in these fields would rank a page among those that
+contain the words; the one exception is deliberate: a case is searched by the
+registered name and aliases of each organisation it names (it is about that
+organisation, whichever name it wrote), and its result says which one matched.
 """
 
 from __future__ import annotations
