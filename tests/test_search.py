@@ -490,6 +490,39 @@ def test_no_results_suggest_what_does_find_something(page, site_url, truth):
 
 
 @pytest.mark.browser
+def test_every_organisation_is_found_with_its_cases_by_its_name_and_aliases(page, site_url, sample_site, truth):
+    """団体情報バンク: each registered name and alias finds the organisation's page and, as exact
+    results, every case that data/organizations.json lists for it (whichever name the case wrote)."""
+    orgs = registered(sample_site)
+    assert orgs and any(o["aliases"] for o in orgs.values())
+    queries, wanted = [], []
+    for org in orgs.values():
+        for name in (org["name"], *org["aliases"]):
+            queries.append(name)
+            wanted.append((org, {c["slug"] for c in org["cases"]}))
+    open_search(page, site_url)
+    found = page.evaluate("""async (queries) => {
+      const out = [];
+      for (const q of queries) {
+        out.push([(await window.kyodoSearch.organizations(q)).map(o => [o.url, o.exact]),
+                  (await window.kyodoSearch(q, {})).filter(r => r.exact).map(r => r.url)]);
+      }
+      return out;
+    }""", queries)
+    written = {c["slug"]: c["organizations"] for c in
+               json.loads((sample_site / "data" / "cases.json").read_text(encoding="utf-8"))["cases"]}
+    by_other_name = 0
+    for query, (org, cases), (org_hits, case_urls) in zip(queries, wanted, found):
+        assert [org["url"].split("/")[-2], True] in [[slug_of(u), e] for u, e in org_hits], query
+        slugs = {slug_of(u) for u in case_urls}
+        assert cases <= slugs, (query, cases - slugs)
+        # Exact case results are exactly the cases containing the query (registered names included).
+        assert slugs == {c["slug"] for c in truth if contains(c, query)}, query
+        by_other_name += sum(1 for slug in cases if not any(norm(query) in norm(n) for n in written[slug]))
+    assert by_other_name      # some cases are found by a name of their organisation they did not write
+
+
+@pytest.mark.browser
 def test_issue_queries_and_normalisation(page, site_url, truth):
     open_search(page, site_url)
     results = page.evaluate(BATCH, [["NPO", "ＮＰＯ", "npo", "ボランティア", "ﾎﾞﾗﾝﾃｨｱ", "町会・自治会", "町会"], {}])
