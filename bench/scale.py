@@ -68,6 +68,9 @@ POLL = 0.05                  # seconds between fetches of the edited page
 SERVING = re.compile(r"http://127\.0\.0\.1:\d+/")
 
 
+STARTED: list[Watched] = []   # stopped at the end, even on Ctrl+C (they run in their own sessions)
+
+
 @dataclass
 class Run:
     wall: float      # seconds
@@ -91,6 +94,7 @@ class Watched:
         self.done = threading.Event()
         self.ended = 0.0
         self.rusage = None
+        STARTED.append(self)
         threading.Thread(target=self._reap, daemon=True).start()
         threading.Thread(target=self._sample, daemon=True).start()
 
@@ -272,6 +276,7 @@ def main() -> int:
     ap.add_argument("--work", type=Path, help="keep the corpus and outputs here (default: a temporary folder)")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds before one step counts as failed")
     opts = ap.parse_args()
+    signal.signal(signal.SIGTERM, _interrupt)   # clean up (servers, corpus) as on Ctrl+C
     if opts.n < 1 or opts.rounds < 1:
         ap.error("N and --rounds must be at least 1")
 
@@ -349,6 +354,8 @@ def main() -> int:
                                           "--port", str(port), "--baseURL", "http://127.0.0.1/"],
                                          None, hugo_case, hugo_url, tag, opts.timeout))
     finally:
+        for w in STARTED:
+            w.stop(grace=10)
         for path, data in originals.items():
             path.write_bytes(data)
         if opts.work is None:
@@ -408,6 +415,10 @@ def main() -> int:
     return 0
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def git_version() -> str:
     try:
         head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -426,4 +437,8 @@ def hugo_version(hugo: str) -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\ninterrupted (servers stopped, corpus restored)", file=sys.stderr)
+        sys.exit(130)
