@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kyodo.booklet.make import booklet_html  # noqa: E402
-from kyodo.booklet.model import build_booklet  # noqa: E402
-from kyodo.booklet.typeset import typeset  # noqa: E402
+from kyodo.post.booklet.make import booklet_html  # noqa: E402
+from kyodo.views.booklet.model import build_booklet  # noqa: E402
+from kyodo.post.booklet.typeset import typeset  # noqa: E402
 from kyodo.commands.check import validate  # noqa: E402
 
 GEN = Path(os.environ.get("KYODO_CORPUS_GEN", "/work/shared/corpus/gen_corpus.py"))

@@ -20,3 +20,12 @@ def inside(path: Path | str, root: Path | str) -> bool:
     except (OSError, ValueError):
         return False
     return real == base or real.is_relative_to(base)
+
+def display_path(path: Path) -> str:
+    """Paths in messages: relative to the working folder when possible."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    # abspath, not resolve: a link is named as it is, never by its target.
+    return os.path.abspath(path) if rel.startswith("..") else rel

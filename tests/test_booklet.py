@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from kyodo.booklet.model import build_booklet
-from kyodo.booklet.selection import Selection, parse_selection
+from kyodo.views.booklet.model import build_booklet
+from kyodo.views.booklet.selection import Selection, parse_selection
 from kyodo.commands.check import validate
 from kyodo.errors import ContentError, UsageError
 from kyodo.text.wareki import fiscal_year_label
@@ -88,7 +88,7 @@ def sample_view():
 @pytest.fixture(scope="module")
 def sample_booklet(tmp_path_factory, sample_view):
     need_pdf_tools()
-    from kyodo.booklet.make import make_pdf
+    from kyodo.post.booklet.make import make_pdf
 
     made = make_pdf(sample_view)
     pdf = tmp_path_factory.mktemp("booklet") / "booklet.pdf"
@@ -343,9 +343,13 @@ def test_grouping_uses_the_configured_facet(tmp_path):
 
 # -- the published page and the commands ----------------------------------------
 
-def test_build_publishes_the_print_page(sample_site, sample_view):
-    page = sample_site / "booklet" / "index.html"
-    text = page.read_text(encoding="utf-8")
+def test_the_print_page_is_made_only_with_the_pdf(sample_site, sample_view):
+    """The print page is the PDF's source: a plain build does not publish it
+    (at 10,000 cases it was a 60 MB page no one reads); ``build --pdf`` does."""
+    from kyodo.post.booklet.make import booklet_html
+
+    assert not (sample_site / "booklet").exists()
+    text = booklet_html(sample_view, build_booklet(sample_view))
     assert 'href="../assets/booklet.css"' in text
     assert (sample_site / "assets" / "booklet.css").is_file()
     assert not re.search(r'<(?:script|img)[^>]+src="(?:https?:)?//', text)
@@ -357,7 +361,7 @@ def test_build_publishes_the_print_page(sample_site, sample_view):
 
 def test_build_with_pdf_and_atomic_failure(tmp_path, monkeypatch, capsys):
     need_pdf_tools()
-    from kyodo.booklet import make
+    from kyodo.post.booklet import make
     from kyodo.commands import build, pdf
 
     content = make_content(tmp_path / "c", {"a.md": case_text(title="甲の事例"),
@@ -386,7 +390,7 @@ def test_build_with_pdf_and_atomic_failure(tmp_path, monkeypatch, capsys):
 
 def test_fetcher_reads_only_local_files(tmp_path):
     need_pdf_tools()
-    from kyodo.booklet.typeset import ROOT_URL, make_fetcher
+    from kyodo.post.booklet.typeset import ROOT_URL, make_fetcher
 
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "a.css").write_text("p{}", encoding="utf-8")
@@ -452,7 +456,7 @@ def test_cases_of_two_pages_open_on_a_left_page(sample_booklet):
 
 
 def test_small_edition_has_compact_statistics(sample_view):
-    from kyodo.booklet.make import booklet_html, _units
+    from kyodo.post.booklet.make import booklet_html, _units
     booklet = build_booklet(sample_view, parse_selection(["2024"], [], sample_view.taxonomy))
     assert 0 < len(booklet.entries) and booklet.compact
     html = booklet_html(sample_view, booklet)
@@ -465,8 +469,8 @@ def test_small_edition_has_compact_statistics(sample_view):
 
 
 def test_layout_plan_predicts_spreads_and_notes():
-    from kyodo.booklet.layout import Unit, check, plan
-    from kyodo.booklet.typeset import PageInfo
+    from kyodo.views.booklet.layout import Unit, check, plan
+    from kyodo.post.booklet.typeset import PageInfo
 
     def page(*anchors, blank=False):
         return PageInfo(blank, frozenset(anchors))

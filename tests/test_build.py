@@ -15,7 +15,7 @@ import pytest
 
 from kyodo.commands.build import build
 from kyodo.errors import ContentError, UsageError
-from kyodo.load.content import load_content
+from kyodo.model.assemble import load_content
 from kyodo.text.wareki import fiscal_year_label
 from tests.factory import ROOT, SAMPLE, case_text, make_content
 from tests.html import parse

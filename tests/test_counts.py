@@ -3,8 +3,8 @@ row shares, the average row, half-up rounding, years and empty data."""
 
 from pathlib import Path
 
-from kyodo.model.case import Case
-from kyodo.model.taxonomy import Facet, Taxonomy, Term
+from kyodo.core.case import Case
+from kyodo.core.taxonomy import Facet, Taxonomy, Term
 from kyodo.views.counts import count, percent_text, share_tenths, stats_json, tenths_text
 
 

@@ -16,7 +16,7 @@ import pytest
 from kyodo import cli
 from kyodo.commands.check import validate
 from kyodo.errors import ContentError
-from kyodo.validate.case import IMAGE_TYPES
+from kyodo.load.images import IMAGE_TYPES
 from tests.factory import PNG, ROOT, make_content
 
 DOCS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").rglob("*.md"))]

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kyodo.cli import main
-from kyodo.load.content import display_path
+from kyodo.paths import display_path
 from tests.factory import PNG, make_content
 
 EXAMPLES = int(os.environ.get("KYODO_FUZZ_EXAMPLES", "40"))

@@ -21,7 +21,7 @@ from kyodo.cli import main
 from kyodo.commands import fields, flags
 from kyodo.commands.answers import flag_terms
 from kyodo.commands.ask import Abort, can_ask
-from kyodo.model.taxonomy import Facet, Term
+from kyodo.core.taxonomy import Facet, Term
 from tests.factory import ROOT, make_content
 
 COLOURS = Facet("colour", "色", True, [Term("colour", "aka", "赤", aliases=("レッド",), order=1),

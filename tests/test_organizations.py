@@ -16,7 +16,7 @@ import yaml
 
 from kyodo.commands.build import build
 from kyodo.errors import ContentError
-from kyodo.load.content import load_content
+from kyodo.model.assemble import load_content
 from tests.factory import SAMPLE, case_text, make_content
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kyodo.load.content import load_content
+from kyodo.model.assemble import load_content
 from tests.factory import SAMPLE
 from tests.html import Node, parse
 

@@ -11,7 +11,7 @@ import pytest
 
 from kyodo.errors import ContentError
 from kyodo.commands.check import validate
-from kyodo.load.content import load_content
+from kyodo.model.assemble import load_content
 from kyodo.validate.case import last_year
 from tests.factory import PNG, ROOT, case_text, make_content
 

@@ -1,8 +1,8 @@
 import random
 from pathlib import Path
 
-from kyodo.model.case import Case
-from kyodo.model.taxonomy import Facet, Taxonomy, Term
+from kyodo.core.case import Case
+from kyodo.core.taxonomy import Facet, Taxonomy, Term
 from kyodo.views.counts import count, share_tenths, share_text, stats_json
 from kyodo.views.indexes import build_indexes
 from kyodo.views.pagination import paginate

@@ -12,8 +12,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from kyodo.load.content import display_path
-from kyodo.model.taxonomy import Facet, Term
+from kyodo.paths import display_path
+from kyodo.core.taxonomy import Facet, Term
 from kyodo.validate.case import FIRST_YEAR, last_year, slug_problem
 from kyodo.validate.terms import resolve as resolve_term
 

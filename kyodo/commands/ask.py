@@ -6,7 +6,7 @@ import io
 import os
 import sys
 
-from kyodo.model.taxonomy import Facet
+from kyodo.core.taxonomy import Facet
 
 
 class Abort(Exception):

@@ -14,16 +14,18 @@ from kyodo import paths
 from kyodo.commands.check import report, validate
 from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.post import furigana, search
-from kyodo.render.env import make_env
+from kyodo.cache import cache_root
+from kyodo.render.env import make_env, templates_digest
 from kyodo.post.cards import write_cards
-from kyodo.render.plan import cards, plan
 from kyodo.render.renderer import Renderer
 from kyodo.views.data import data_files
 from kyodo.views.downloads import download_files
 from kyodo.views.model import SiteView
 from kyodo.views.organization_data import organization_files
 from kyodo.views.schema import schema_files
-from kyodo.write.output import Staging
+from kyodo.views.fingerprint import page_fingerprints, site_fingerprint
+from kyodo.views.sources import plan
+from kyodo.write.update import open_output
 
 
 # Functions (view) -> [(path under the output, bytes)] for non-page files
@@ -37,43 +39,67 @@ class Result:
     cases: int
     seconds: float
     warnings: list = field(default_factory=list)   # e.g. unused words of readings.yml
+    written: dict = field(default_factory=dict)    # files written, removed, kept as they were
 
 
-def write_site(view: SiteView, staging: Staging, with_search: bool = True) -> int:
+def _source_fp(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def write_site(view: SiteView, output, with_search: bool = True) -> int:
+    """Plan, render and write the site into ``output`` (a Staging or an Update):
+    every file is announced with what it is made of, and the ones whose
+    ingredients did not change since the last build are kept as they are."""
     env = make_env(paths.TEMPLATES)
-    pages = plan(view)
-    renderer = Renderer(env, view)
-    renderer.write_all(pages, staging)
-    furigana.write(staging, view, pages, env, renderer.common)   # furigana/<page>, when site.yml asks
-    write_cards(cards(pages), view.site, view.content.root, staging)
+    planned = plan(view)
+    pages = planned.pages
+    site_fp = site_fingerprint(view, planned.nav, templates_digest(paths.TEMPLATES))
+    for page, fp in zip(pages, page_fingerprints(pages, site_fp)):
+        page.fingerprint = fp
+    renderer = Renderer(env, view, planned.nav)
+    renderer.write_all([p for p in pages if output.want(p.output, p.fingerprint)], output)
+    furigana.write(output, view, pages, env, renderer.common)   # furigana/<page>, when site.yml asks
+    write_cards([p.card for p in pages if p.card is not None], view.site, view.content.root, output)
     for src in sorted(paths.ASSETS.rglob("*")):
         if src.is_file():
-            staging.copy(src, "assets/" + src.relative_to(paths.ASSETS).as_posix())
+            rel = "assets/" + src.relative_to(paths.ASSETS).as_posix()
+            if output.want(rel, _source_fp(src)):
+                output.copy(src, rel)
     for rel in view.images:
         src = view.content.root / "images" / rel
         if not paths.inside(src, view.content.root):   # validated already; never publish a link's target
             raise UsageError(f"画像 {rel} は content/ の外を指すリンクなので、書き出しません")
-        staging.copy(src, "images/" + rel)
+        if output.want("images/" + rel, _source_fp(src)):
+            output.copy(src, "images/" + rel)
     for provider in FILE_PROVIDERS:
         for rel, data in provider(view):
-            staging.write(rel, data)
+            if output.want(rel):
+                output.write(rel, data)
     if with_search:
-        search.index(staging.dir, view)
+        search.index(output, view)
     return len(pages)
 
 
-def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bool = False) -> Result:
-    """Build ``content_dir`` into ``out_dir``; raises ContentError/UsageError."""
+def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bool = False,
+          full: bool = False) -> Result:
+    """Build ``content_dir`` into ``out_dir``; raises ContentError/UsageError.
+
+    When ``out_dir`` holds what the previous build recorded, only what changed
+    is made and written (kyodo/write/update.py); else (or with ``full``) a
+    whole new folder is built and swapped in. Either way a failure leaves
+    ``out_dir`` as it was, and the result is the same, byte for byte.
+    """
     started = time.perf_counter()
     view = validate(content_dir)
-    staging = Staging(out_dir, protect=[content_dir, paths.TEMPLATES, paths.ASSETS])
-    with staging:
+    output = open_output(out_dir, [content_dir, paths.TEMPLATES, paths.ASSETS], cache_root(content_dir), full)
+    with output:
         if with_pdf:  # the printed booklet first, so that the pages can link it with its size
-            from kyodo.booklet.make import write_into
-            write_into(view, staging)
-        count = write_site(view, staging, with_search)
-        staging.commit()
-    return Result(count, len(view.cases), time.perf_counter() - started, view.content.warnings)
+            from kyodo.post.booklet.make import write_into
+            write_into(view, output)
+        count = write_site(view, output, with_search)
+        written = output.commit()
+    return Result(count, len(view.cases), time.perf_counter() - started, view.content.warnings, written)
 
 
 def run(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bool = False) -> int:
@@ -95,6 +121,11 @@ def run(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bo
         print(warning, file=sys.stderr)
     search_note = "" if with_search else "（検索インデックスは省略）"
     search_note += "、冊子 booklet.pdf" if with_pdf else ""
+    w = result.written
+    if w.get("kept"):   # an incremental build: say how little changed
+        changed = f"（変更 {w['written']:,} ファイル、削除 {w['removed']:,}、そのまま {w['kept']:,}）"
+    else:
+        changed = ""
     print(f"{out_dir} に書き出しました: 事例 {result.cases} 件、{result.pages} ページ、"
-          f"{result.seconds:.1f} 秒{search_note}")
+          f"{result.seconds:.1f} 秒{search_note}{changed}")
     return 0

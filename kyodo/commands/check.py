@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from kyodo.errors import ContentError, Problem
-from kyodo.load.content import load_content
+from kyodo.model.assemble import load_content
 from kyodo.views.model import SiteView, prepare
 
 

@@ -9,7 +9,7 @@ from kyodo.commands.answers import (default_year, parse_optional, parse_slug, pa
                                     propose_slug)
 from kyodo.commands.ask import Abort, menu
 from kyodo.commands.flags import Field
-from kyodo.model.taxonomy import Facet
+from kyodo.core.taxonomy import Facet
 
 
 def text(flag: str, key: str, label: str, prompt: str, help: str = "", metavar: str = "") -> Field:

@@ -19,8 +19,8 @@ from kyodo.commands.answers import flag_terms
 from kyodo.commands.ask import Abort
 from kyodo.commands.scaffold import (check_text, existing_slugs, load_vocabulary, write_checked, yaml_flow_item,
                                      yaml_scalar)
-from kyodo.model.site import Site
-from kyodo.model.taxonomy import Taxonomy
+from kyodo.core.site import Site
+from kyodo.core.taxonomy import Taxonomy
 from kyodo.validate.case import CONTACT_FIELDS, INDICATOR_FIELDS, OPTIONAL, STATUSES, CaseValidator
 
 # The body outline: (heading, what to write). The guidance is a markdown link

@@ -18,9 +18,9 @@ from kyodo.commands.scaffold import (check_text, existing_slugs, load_vocabulary
                                      yaml_scalar)
 from kyodo.errors import Problems
 from kyodo.load import frontmatter
-from kyodo.load.content import display_path
-from kyodo.load.organizations import FOLDER, load_registry
-from kyodo.model.taxonomy import Facet, Term
+from kyodo.paths import display_path
+from kyodo.model.organizations import FOLDER, load_registry
+from kyodo.core.taxonomy import Facet, Term
 from kyodo.validate.organization import OrganizationValidator
 
 

@@ -20,9 +20,9 @@ from kyodo.write.output import OutputLock, check_out_dir
 
 def run(content_dir: Path, out_dir: Path, years: list[str] | None = None,
         filters: list[str] | None = None) -> int:
-    from kyodo.booklet.make import make_pdf
-    from kyodo.booklet.selection import parse_selection
-    from kyodo.booklet.typeset import write_atomic
+    from kyodo.post.booklet.make import make_pdf
+    from kyodo.views.booklet.selection import parse_selection
+    from kyodo.post.booklet.typeset import write_atomic
 
     started = time.perf_counter()
     try:
@@ -36,7 +36,7 @@ def run(content_dir: Path, out_dir: Path, years: list[str] | None = None,
         try:
             write_atomic(target, made.result.pdf)
             if selection is None or not selection.is_subset:   # the site's pages offer the whole booklet
-                from kyodo.booklet.make import relink
+                from kyodo.post.booklet.make import relink
                 relink(view, made, out_dir)
         finally:
             lock.release()

@@ -13,9 +13,9 @@ from kyodo.commands.ask import Abort
 from kyodo.errors import Problems
 from kyodo.launcher import RUN
 from kyodo.load import frontmatter, yamlsafe
-from kyodo.load.content import display_path
-from kyodo.model.site import Site
-from kyodo.model.taxonomy import Taxonomy
+from kyodo.paths import display_path
+from kyodo.core.site import Site
+from kyodo.core.taxonomy import Taxonomy
 from kyodo.validate.site import build_site
 from kyodo.validate.taxonomy import build_taxonomy
 

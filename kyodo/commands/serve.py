@@ -30,7 +30,7 @@ from kyodo.commands import build
 from kyodo.commands.check import report
 from kyodo.commands.embed_preview import add_preview
 from kyodo.errors import ContentError, UsageError, one_line
-from kyodo.load.content import display_path
+from kyodo.paths import display_path
 from kyodo.render.env import make_env
 from kyodo.write.output import check_out_dir
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ class Document:
     lines: yamlsafe.Loaded
     body: str
     body_line: int      # line of the file where the body starts
+    digest: str = ""    # of the file's bytes: what an incremental build compares
 
     def line(self, *path) -> int:
         return self.lines.line(*path, default=1)
@@ -95,7 +97,7 @@ def read(path: Path, display: str, problems: Problems) -> Document | None:
         problems.add(display, 2, "front matter", "front matter は「項目名: 値」の形で書いてください")
         return None
     body = "\n".join(lines[end + 1:])
-    return Document(path, display, meta, loaded, body, end + 2)
+    return Document(path, display, meta, loaded, body, end + 2, hashlib.blake2b(raw, digest_size=16).hexdigest())
 
 
 def read_yaml_file(path: Path, display: str, problems: Problems) -> Document | None:

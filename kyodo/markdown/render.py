@@ -28,8 +28,7 @@ from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 
-from kyodo.load.images import image_size
-from kyodo.validate.case import resolve_image
+from kyodo.load.images import image_size, resolve_image
 
 SAFE_SCHEME = re.compile(r"(https?:|mailto:|tel:)", re.I)
 ANY_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kyodo.errors import Problem
-from kyodo.model.case import Case
-from kyodo.model.guideline import Chapter
-from kyodo.model.organization import Registry
-from kyodo.model.site import Site
-from kyodo.model.taxonomy import Taxonomy
+from kyodo.core.case import Case
+from kyodo.core.guideline import Chapter
+from kyodo.core.organization import Registry
+from kyodo.core.site import Site
+from kyodo.core.taxonomy import Taxonomy
 
 
 @dataclass

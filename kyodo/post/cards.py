@@ -3,7 +3,7 @@
 Drawn at build time with Pillow in the Noto Sans CJK JP font the booklet uses
 (Debian's fonts-noto-cjk): a kicker (the page's category), the title, a note,
 and the catalogue's name and organisation. The plan gives each page its card
-(kyodo/render/plan.py: one per page type and facet term, one per case when
+(kyodo/views/sources/: one per page type and facet term, one per case when
 ``site.yml`` has ``cards: cases: true``); identical cards are drawn once.
 
 Cards are cached by their text (kyodo/cache.py), so a rebuild redraws only the
@@ -190,6 +190,7 @@ def write_cards(cards, site, content_dir: Path, staging) -> dict[str, int]:
 
     data: dict[str, bytes] = {}
     missing = []
+    order = [path for path in order if staging.want(path, key(unique[path]))]   # unchanged: kept as is
     for path in order:
         hit = cache.get_bytes(key(unique[path]))
         if hit is not None and hit.startswith(b"\x89PNG"):

@@ -307,14 +307,20 @@ def write(staging, view, pages, env: jinja2.Environment, renderer_common: dict) 
         if uses_base[page.template]:
             eligible.append(page)
     base_path = urlsplit(view.site.base_url).path or "/"
-    site = Site({p.url for p in eligible}, base_path)
+    urls = {p.url for p in eligible}
+    site = Site(urls, base_path)
+    # A ruby page is made of its page, the readings, this code and which URLs are pages.
+    salt = digest(_salt(view.content.readings), base_path, "\x1f".join(sorted(urls)))
+    eligible = [p for p in eligible if staging.want(PREFIX + p.output, digest(p.fingerprint, salt) if p.fingerprint else None)]
+    if not eligible:
+        return {"pages": 0}
     reader = Reader(view.content.readings)
     stats = seed(view, reader)
     switch = env.get_template(SWITCH)
 
     def job(i: int) -> dict[str, str]:
         page = eligible[i]
-        src = (staging.dir / page.output).read_text(encoding="utf-8")
+        src = staging.read(page.output).decode("utf-8")
         off = switch.render(renderer_common, page=page, root=page.root, furigana_on=False)
         src = src.replace(off, PLACEHOLDER, 1)
         out = transform(src, page.url, site, reader)

@@ -94,6 +94,11 @@ def write_index(site_dir, records: list[Record], facets: list, years: list[int],
     files["facets.bin"] = idx.facets_file(records[:cases], layout, width, years)
     files.update(idx.meta_files(records))
     files["index.json"] = idx.manifest(records, built, layout, width, years)
+    if hasattr(site_dir, "want"):   # the build's output (kyodo/write): writes only what changed
+        for rel, data in sorted(files.items()):
+            if site_dir.want("search/" + rel):
+                site_dir.write("search/" + rel, data)
+        return
     root = os.path.join(str(site_dir), "search")
     made = set()
     for rel, data in sorted(files.items()):
@@ -107,7 +112,7 @@ def write_index(site_dir, records: list[Record], facets: list, years: list[int],
 
 
 def index(site_dir, view) -> None:
-    """Index every case of ``view`` into ``site_dir/search/``."""
+    """Index every case of ``view`` into ``site_dir/search/`` (a folder, or the build's output)."""
     facets = [(f.key, f.label, [(t.slug, t.label, tuple(getattr(t, "aliases", ()) or ()), t.name) for t in f.terms])
               for f in view.taxonomy.facets.values()]
     years = sorted({c.fiscal_year for c in view.cases}, reverse=True)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import jinja2
 
+from kyodo.render.embeds import embed_size
 from kyodo.text.wareki import fiscal_year_label, fiscal_year_short, wareki
 from kyodo.views.counts import share_text
 
@@ -33,6 +35,15 @@ def _url(ctx, path: str = "") -> str:
     return target or "./"
 
 
+def templates_digest(templates: Path) -> str:
+    """Every template's name and bytes: a page's fingerprint includes it."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(Path(templates).rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -50,5 +61,5 @@ def make_env(templates: Path) -> jinja2.Environment:
         date_ja=_date_ja,
         share=share_text,
     )
-    env.globals.update(url=_url)
+    env.globals.update(url=_url, embed_size=embed_size)
     return env

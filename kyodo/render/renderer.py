@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import jinja2
 
+from kyodo.errors import UsageError, one_line
 from kyodo.parallel import pmap
-from kyodo.render.plan import Page
 from kyodo.views.model import SiteView
+from kyodo.views.page import Page
 
 
 class Renderer:
-    def __init__(self, env: jinja2.Environment, view: SiteView):
+    def __init__(self, env: jinja2.Environment, view: SiteView, nav: dict | None = None):
         self.env = env
         self.view = view
         self.common = {
@@ -25,11 +26,18 @@ class Renderer:
             "image_sizes": view.image_sizes,
             "booklet_pdf": view.booklet_pdf,
             "bank": view.bank,          # 団体情報バンク: falsy when there are no organisations
+            "nav": nav or {},           # menus (kyodo.views.sources): links to planned pages only
         }
 
     def render(self, page: Page) -> bytes:
-        template = self.env.get_template(page.template)
-        html = template.render(self.common, page=page, root=page.root, **page.context)
+        try:
+            template = self.env.get_template(page.template)
+            html = template.render(self.common, page=page, root=page.root, **page.context)
+        except jinja2.TemplateError as exc:   # a template mistake: name the template, the line and the page
+            where = f"templates/{exc.filename.rsplit('templates/', 1)[-1]}" if getattr(exc, "filename", None) else f"templates/{page.template}"
+            line = f" {exc.lineno} 行目" if getattr(exc, "lineno", None) else ""
+            raise UsageError(f"テンプレート {where}{line} でエラーになりました（ページ /{page.url}）: "
+                             f"{one_line(exc)}") from None
         return html.encode("utf-8")
 
     def write_all(self, pages: list[Page], staging) -> None:

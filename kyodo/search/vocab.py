@@ -47,7 +47,7 @@ def pieces(fields: list[str]) -> dict[str, int]:
     out: dict[str, int] = {}
     for i, text in enumerate(fields):
         bit = 1 << i
-        for piece in set(PIECE.findall(DIGITS.sub("0", text))):
+        for piece in dict.fromkeys(PIECE.findall(DIGITS.sub("0", text))):   # first-seen order: same in every process
             if piece:
                 out[piece] = out.get(piece, 0) | bit
     return out

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 import unicodedata
 from pathlib import Path
 
 from kyodo.errors import Problems
 from kyodo.load.frontmatter import Document
-from kyodo.model.case import Case, Contact, Image, Indicator, Link
-from kyodo.model.site import Site
-from kyodo.model.taxonomy import Facet, Taxonomy, Term
-from kyodo.paths import inside
+from kyodo.core.case import Case, Contact, Image, Indicator, Link
+from kyodo.core.site import Site
+from kyodo.core.taxonomy import Facet, Taxonomy, Term
+from kyodo.load.images import resolve_image
 from kyodo.text.normalize import fold
 from kyodo.text.suggest import closest
 from kyodo.text.wareki import parse_wareki
@@ -27,7 +26,6 @@ REQUIRED = ("title", "summary", "fiscal_year")
 OPTIONAL = ("organizations", "period", "budget", "status", "principles", "process",
             "indicators", "contact", "links", "image", "updated", "draft")
 STATUSES = ("実施中", "終了", "休止")
-IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif")
 INDICATOR_FIELDS = ("name", "value", "unit", "target", "note")
 CONTACT_FIELDS = ("section", "phone", "email", "url")
 LINK_FIELDS = ("title", "url")
@@ -55,7 +53,7 @@ def slug_problem(stem: str) -> str | None:
 class CaseValidator:
     def __init__(self, site: Site, taxonomy: Taxonomy, images_dir: Path, registry=None):
         self.site = site
-        # Registered organisations (kyodo.model.organization.Registry) or None; imported here
+        # Registered organisations (kyodo.core.organization.Registry) or None; imported here
         # because kyodo.validate.organization builds on this module.
         from kyodo.validate.organization import NearMatcher, case_organizations
         self.registry = registry
@@ -361,29 +359,3 @@ class CaseValidator:
             c.error((key,), "true か false で書いてください")
             return False
         return value
-
-
-def resolve_image(src: str, images_dir: Path) -> str:
-    """Normalise an image reference to a path under ``images/``.
-
-    Returns the relative path (``photo.jpg``) or a message starting with "!".
-    """
-    s = src.strip().replace("\\", "/")
-    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", s) or s.startswith("//"):
-        return f"!画像「{src}」は使えません。外部の URL ではなく、content/images/ に置いたファイル名を書いてください"
-    if s.startswith("/"):
-        s = s.lstrip("/")
-    if s.startswith("images/"):
-        s = s[len("images/"):]
-    norm = posixpath.normpath(s)
-    if norm.startswith("..") or norm.startswith("/") or norm in (".", ""):
-        return f"!画像「{src}」は content/images/ の外を指しています。content/images/ の中のファイル名を書いてください"
-    if not norm.lower().endswith(IMAGE_TYPES):
-        return f"!画像「{src}」の形式は使えません。使える形式: {'、'.join(IMAGE_TYPES)}"
-    target = images_dir / norm
-    if not inside(target, images_dir.parent):
-        return (f"!画像「{src}」は content/ の外のファイルを指すリンク（シンボリックリンク）です。"
-                "リンクではなく画像ファイルそのものを content/images/ に置いてください")
-    if not target.is_file():
-        return f"!画像「{src}」が content/images/ にありません"
-    return norm

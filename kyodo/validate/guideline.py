@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kyodo.errors import Problems
 from kyodo.load.frontmatter import Document
-from kyodo.model.guideline import Chapter
+from kyodo.core.guideline import Chapter
 from kyodo.validate.case import slug_problem
 from kyodo.validate.checker import Checker
 

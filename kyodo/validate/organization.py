@@ -16,8 +16,8 @@ import re
 
 from kyodo.errors import Problem, Problems
 from kyodo.load.frontmatter import Document
-from kyodo.model.organization import ROLES, Organization, Recruiting, Registry, Vocabulary
-from kyodo.model.taxonomy import Facet, Taxonomy, Term
+from kyodo.core.organization import ROLES, Organization, Recruiting, Registry, Vocabulary
+from kyodo.core.taxonomy import Facet, Taxonomy, Term
 from kyodo.text.normalize import fold
 from kyodo.text.suggest import closest
 from kyodo.validate.case import LINK_SCHEMES, CaseValidator, slug_problem

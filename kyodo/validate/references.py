@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from kyodo.errors import Problems
-from kyodo.model.guideline import Chapter
-from kyodo.model.site import Site
+from kyodo.core.guideline import Chapter
+from kyodo.core.site import Site
 
 
 def check_references(site: Site, chapters: list[Chapter], problems: Problems) -> None:
-    from kyodo.booklet.config import chapter_problems
+    from kyodo.validate.booklet import chapter_problems
 
     booklet = site.extra.get("booklet")
     if booklet is not None:

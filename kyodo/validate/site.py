@@ -6,8 +6,8 @@ import re
 
 from kyodo.errors import Problems
 from kyodo.load.frontmatter import Document
-from kyodo.model.site import Site, Stage
-from kyodo.model.taxonomy import Taxonomy
+from kyodo.core.site import Site, Stage
+from kyodo.core.taxonomy import Taxonomy
 from kyodo.validate.checker import Checker
 
 KNOWN = ("title", "organization", "base_url", "description", "intro", "licence", "contact",
@@ -72,7 +72,7 @@ def build_site(doc: Document, taxonomy: Taxonomy | None, problems: Problems) -> 
     if not isinstance(case_cards, bool):
         c.error(("cards", "cases"), "true か false で書いてください（true で事例ごとにシェア用の画像を作ります）")
         case_cards = False
-    from kyodo.booklet.config import parse_booklet  # the printed booklet's settings
+    from kyodo.validate.booklet import parse_booklet  # the printed booklet's settings
     booklet = parse_booklet(c, m, taxonomy)
     if not c.ok:
         return None

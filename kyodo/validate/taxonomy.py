@@ -6,7 +6,7 @@ import re
 
 from kyodo.errors import Problems
 from kyodo.load.frontmatter import Document
-from kyodo.model.taxonomy import Facet, Rejected, Taxonomy, Term
+from kyodo.core.taxonomy import Facet, Rejected, Taxonomy, Term
 from kyodo.text.normalize import fold
 from kyodo.validate.checker import Checker
 

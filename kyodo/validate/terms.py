@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kyodo.model.taxonomy import Facet, Term
+from kyodo.core.taxonomy import Facet, Term
 
 
 def resolve(facet: Facet, value: str) -> tuple[Term | None, str]:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kyodo.model.case import Case
-from kyodo.model.taxonomy import Facet, Taxonomy, Term
+from kyodo.core.case import Case
+from kyodo.core.taxonomy import Facet, Taxonomy, Term
 
 
 def share_tenths(part: int, whole: int) -> int | None:

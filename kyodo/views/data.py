@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kyodo.model.case import Case
+from kyodo.core.case import Case
 from kyodo.text.wareki import fiscal_year_short
 from kyodo.views.model import SiteView
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kyodo.model.case import Case
-from kyodo.model.taxonomy import Taxonomy, Term
+from kyodo.core.case import Case
+from kyodo.core.taxonomy import Taxonomy, Term
 
 
 @dataclass

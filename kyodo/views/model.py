@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kyodo.errors import ContentError, Problems
-from kyodo.load.content import display_path
+from kyodo.paths import display_path
 from kyodo.load.images import image_size
 from kyodo.markdown.render import Markdown, Rendered
 from kyodo.model.content import Content
-from kyodo.model.taxonomy import Taxonomy, Term
+from kyodo.core.taxonomy import Taxonomy, Term
 from kyodo.parallel import pmap
+from kyodo.cache import cache_root
+from kyodo.views.bodies import Bodies
 from kyodo.views.counts import Stats, count
 from kyodo.views.indexes import Indexes, build_indexes
 from kyodo.views.organizations import Bank, build_bank, organization_stats
@@ -77,7 +79,9 @@ def prepare(content: Content) -> SiteView:
     stats = count(content.cases, content.taxonomy, content.site.crosstabs)
     tax = content.taxonomy
 
-    md = Markdown(content.root / "images", term_resolver(tax, stats))
+    resolver = term_resolver(tax, stats)
+    md = Markdown(content.root / "images", resolver)
+    bodies = Bodies(md, resolver, content.root / "images", cache_root(content.root))
     problems = Problems()
     images: set[str] = set()
 
@@ -90,8 +94,13 @@ def prepare(content: Content) -> SiteView:
     orgs = content.organizations.organizations
     items = [*content.cases, *content.chapters, *orgs]
     # An organisation's name plays the part of a title (it names an uncaptioned table).
-    rendered = pmap(lambda i: md.render(items[i].body, PAGE_DEPTH_ROOT, title=getattr(items[i], "title", "")
-                                        or items[i].name), len(items))
+    args = [(item.body, PAGE_DEPTH_ROOT, "", getattr(item, "title", "") or item.name) for item in items]
+    keys = [bodies.key(*a) for a in args]
+    rendered = [bodies.lookup(k) for k in keys]
+    missing = [i for i, r in enumerate(rendered) if r is None]   # only bodies that changed are rendered
+    for i, r in zip(missing, pmap(lambda j: md.render(*args[missing[j]]), len(missing))):
+        rendered[i] = r
+    bodies.keep(keys, rendered, len(missing))
     results = [collect(item, r) for item, r in zip(items, rendered)]
     case_html = {c.slug: r for c, r in zip(content.cases, results)}
     chapter_html = {ch.slug: r for ch, r in zip(content.chapters, results[len(content.cases):])}
@@ -101,6 +110,7 @@ def prepare(content: Content) -> SiteView:
             images.add(case.image.src)
     if problems:
         raise ContentError(problems.sorted())
+    bodies.save()
 
     explained: dict[Term, str] = {}
     for ch in content.chapters:

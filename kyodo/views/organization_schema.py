@@ -8,8 +8,8 @@ Nothing is written for a site without organisations.
 
 from __future__ import annotations
 
-from kyodo.model.organization import ROLES
-from kyodo.model.taxonomy import Facet
+from kyodo.core.organization import ROLES
+from kyodo.core.taxonomy import Facet
 from kyodo.validate.case import CONTACT_FIELDS
 from kyodo.validate.organization import FIRST_FOUNDED, KNOWN, RECRUITING_FIELDS, REQUIRED
 from kyodo.views.schema import DRAFT, NOT_BLANK, TEXT, URL, _text_list

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kyodo.model.case import Case
+from kyodo.core.case import Case
 from kyodo.model.content import Content
-from kyodo.model.organization import Organization, Registry
-from kyodo.model.taxonomy import Facet, Term
+from kyodo.core.organization import Organization, Registry
+from kyodo.core.taxonomy import Facet, Term
 from kyodo.views.counts import OrgStats, Stats, count, count_organizations
 
 INDEX_URL = "organizations/"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kyodo.model.case import Case
+from kyodo.core.case import Case
 
 
 def related(cases: list[Case], k: int = 4, min_shared: int = 2) -> dict[str, list[Case]]:

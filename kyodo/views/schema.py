@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 
-from kyodo.model.site import Site
-from kyodo.model.taxonomy import Facet, Taxonomy
-from kyodo.validate.case import (CONTACT_FIELDS, FIRST_YEAR, IMAGE_FIELDS, IMAGE_TYPES, INDICATOR_FIELDS,
+from kyodo.core.site import Site
+from kyodo.core.taxonomy import Facet, Taxonomy
+from kyodo.validate.case import (CONTACT_FIELDS, FIRST_YEAR, IMAGE_FIELDS, INDICATOR_FIELDS,
                                  LINK_FIELDS, LINK_SCHEMES, OPTIONAL, REQUIRED, STATUSES, last_year)
+from kyodo.load.images import IMAGE_TYPES
 from kyodo.validate.contact import EMAIL_PATTERN, PHONE_PATTERN
 from kyodo.views.data import dumps
 from kyodo.views.model import SiteView

@@ -39,6 +39,9 @@ except ImportError:  # Windows: no advisory locks; builds are not guarded agains
 MARKER = ".kyodo-site"
 
 
+MARKER_TEXT = "kyodo が書き出したフォルダです。ビルドのたびに置き換わります。\n"
+
+
 def check_out_dir(out: Path | str, inputs: list[Path | str]) -> Path:
     """The output folder, resolved, if it is safe to write; else UsageError.
 
@@ -157,7 +160,12 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 class Staging:
-    def __init__(self, out: Path, protect: list[Path] = ()):
+    """A whole new output folder, swapped in by :meth:`commit` (a full build)."""
+    incremental = False
+
+    def __init__(self, out: Path, protect: list[Path] = (), cache_dir: Path | None = None):
+        self.cache_dir = cache_dir
+        self.fps: dict[str, str] = {}
         self.out = check_out_dir(out, list(protect))
         if self.out.is_dir() and any(self.out.iterdir()) and not (self.out / MARKER).exists():
             raise UsageError(f"出力先 {one_line(out)} には kyodo が作ったものではないファイルがあります。"
@@ -184,14 +192,30 @@ class Staging:
             self._dirs.add(parent)
         return target
 
-    def write(self, rel: str, data: bytes) -> None:
+    def want(self, rel: str, fp: str | None = None) -> bool:
+        """Announce ``rel`` and what it is made of (recorded for the next build)."""
+        self.fps[rel] = fp or ""
+        return True
+
+    def write(self, rel: str, data: bytes) -> bool:
         self.path(rel).write_bytes(data)
+        return True
 
-    def copy(self, src: Path, rel: str) -> None:
+    def copy(self, src: Path, rel: str) -> bool:
         shutil.copyfile(src, self.path(rel))
+        return True
 
-    def commit(self) -> None:
-        (self.dir / MARKER).write_text("kyodo が書き出したフォルダです。ビルドのたびに置き換わります。\n", encoding="utf-8")
+    def read(self, rel: str) -> bytes:
+        return (self.dir / rel).read_bytes()
+
+    def commit(self) -> dict:
+        from kyodo.write import state as state_mod
+        (self.dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        # The record for the next (incremental) build: what each file was made of.
+        state_mod.forget(self.cache_dir, self.out)
+        on_disk = state_mod.scan(self.dir)
+        record = state_mod.State({rel: [self.fps.get(rel, ""), size, mtime]
+                                         for rel, (size, mtime) in on_disk.items()})
         os.chmod(self.dir, 0o755)
         old = None
         if self.out.exists():
@@ -209,7 +233,9 @@ class Staging:
             os.replace(self.dir, self.out)
         if old is not None:
             _remove(old)
+        state_mod.save(self.cache_dir, self.out, record)
         self.lock.release()
+        return {"written": len(on_disk), "removed": 0, "kept": 0, "files": len(on_disk)}
 
     def abort(self) -> None:
         _remove(self.dir)

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from kyodo.render.plan import HOME, Crumb, Page, last_updated
+from kyodo.views.page import HOME, Crumb, Page, last_updated
 from kyodo.views.counts import percent_text, tenths_text
 from kyodo.views.model import SiteView
 from kyodo.views.organizations import INDEX_URL, term_counts
@@ -49,3 +49,10 @@ def organization_pages(view: SiteView) -> list[Page]:
                        "s": view.stats, "year": None, "base": "stats/"}, lastmod=newest))
     pages.append(Page("assets/organizations.css", "organizations.css", "", "asset", in_sitemap=False))
     return pages
+
+
+pages = organization_pages
+
+
+def nav(view, item) -> list:
+    return [item("協働団体", INDEX_URL, ("organizations", "organization", "organizations_field"))]

@@ -21,19 +21,13 @@ from urllib.parse import unquote, urlsplit
 from kyodo import paths
 from kyodo.errors import UsageError
 from kyodo.launcher import SETUP
+from kyodo.views.booklet.layout import PageInfo
 
 VIRTUAL_ROOT = PurePosixPath("/kyodo-booklet-site")     # never read: the fetcher maps it
 PAGE_URL = "file://" + str(VIRTUAL_ROOT / "booklet" / "index.html")
 ROOT_URL = "file://" + str(VIRTUAL_ROOT) + "/"
 # Declarations booklet.css keeps for browsers that WeasyPrint does not implement.
 KNOWN_UNSUPPORTED = ("`line-break: strict`",)
-
-
-@dataclass(frozen=True)
-class PageInfo:
-    """What the layout needs to know of one typeset page."""
-    blank: bool                    # left empty by a break to a right/left page
-    anchors: frozenset[str]        # ids of the elements that start on it
 
 
 @dataclass

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from kyodo.booklet.config import BookletConfig
-from kyodo.booklet.selection import Selection
+from kyodo.validate.booklet import BookletConfig
+from kyodo.views.booklet.selection import Selection
 from kyodo.markdown.render import Markdown, Rendered
-from kyodo.model.case import Case
-from kyodo.model.guideline import Chapter
-from kyodo.model.taxonomy import Facet, Term
+from kyodo.core.case import Case
+from kyodo.core.guideline import Chapter
+from kyodo.core.taxonomy import Facet, Term
 from kyodo.parallel import pmap
 from kyodo.text.wareki import fiscal_year_short
 from kyodo.views.counts import Stats, count

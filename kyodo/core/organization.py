@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kyodo.errors import Problem
-from kyodo.model.case import Contact
-from kyodo.model.taxonomy import Facet, Term
+from kyodo.core.case import Contact
+from kyodo.core.taxonomy import Facet, Term
 from kyodo.text.normalize import fold
 
 # What a case may say an organisation did in it (optional ``role``).

@@ -1,16 +1,21 @@
-"""From a prepared :class:`SiteView` to the booklet's HTML and PDF."""
+"""The printed booklet (A4 PDF typeset by WeasyPrint): a post-step of ``build --pdf`` and ``pdf``.
+
+From a prepared :class:`SiteView`: the booklet's model (kyodo/views/booklet/),
+its print page (kyodo/views/sources/booklet.py, rendered like every page),
+the layout plan, and the PDF (typeset.py).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from kyodo import paths
-from kyodo.booklet.layout import Plan, Unit, check, plan
-from kyodo.booklet.model import Booklet, build_booklet
+from kyodo.views.booklet.layout import Plan, Unit, check, plan
+from kyodo.views.booklet.model import Booklet, build_booklet
 from kyodo.cache import Cache, cache_root, digest
-from kyodo.booklet.page import booklet_page
-from kyodo.booklet.selection import Selection
-from kyodo.booklet.typeset import Typeset, typeset
+from kyodo.views.sources.booklet import URL, booklet_page
+from kyodo.views.booklet.selection import Selection
+from kyodo.post.booklet.typeset import Typeset, typeset
 from kyodo.errors import UsageError
 from kyodo.render.env import make_env
 from kyodo.render.renderer import Renderer
@@ -91,7 +96,12 @@ def write_into(view: SiteView, staging) -> Made:
         raise
     except Exception as exc:  # WeasyPrint: a plain Japanese message, no traceback
         raise UsageError(f"冊子の PDF を作れませんでした（{type(exc).__name__}: {exc}）") from exc
+    staging.want(made.booklet.file_name)
     staging.write(made.booklet.file_name, made.result.pdf)
+    # The print page the PDF was typeset from, for checking it in a browser; only
+    # with the PDF (on every build it would be the largest page no one reads).
+    staging.want(URL + "index.html")
+    staging.write(URL + "index.html", made.html.encode("utf-8"))
     view.booklet_pdf = published(made)
     return made
 
@@ -106,16 +116,17 @@ def relink(view: SiteView, made: Made, out_dir) -> int:
     Returns the number of pages rewritten (0 when there is no site there)."""
     from pathlib import Path
 
-    from kyodo.booklet.typeset import write_atomic
-    from kyodo.render.plan import plan
+    from kyodo.post.booklet.typeset import write_atomic
+    from kyodo.views.sources import plan as plan_site
     from kyodo.write.output import MARKER
 
     out = Path(out_dir)
     if not (out / MARKER).is_file():
         return 0
     view.booklet_pdf = published(made)
-    renderer = Renderer(make_env(paths.TEMPLATES), view)
-    pages = [p for p in plan(view) if p.kind in ("home", "cases")]
+    planned = plan_site(view)
+    renderer = Renderer(make_env(paths.TEMPLATES), view, planned.nav)
+    pages = [p for p in planned.pages if p.kind in ("home", "cases")]
     for page in pages:
         write_atomic(out / page.output, renderer.render(page))
     return len(pages)

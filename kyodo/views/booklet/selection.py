@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kyodo.errors import UsageError
-from kyodo.model.case import Case
-from kyodo.model.taxonomy import Taxonomy, Term
+from kyodo.core.case import Case
+from kyodo.core.taxonomy import Taxonomy, Term
 from kyodo.text.wareki import fiscal_year_short, parse_wareki
 
 

@@ -8,17 +8,22 @@
 Both depend on how long each case turns out, which only WeasyPrint knows: the
 booklet is laid out once with every case simply on a new page, the lengths are
 read from that layout, the final page count is predicted, and the booklet is
-laid out again with the spreads and notes pages (kyodo/booklet/make.py).
+laid out again with the spreads and notes pages (kyodo/post/booklet/make.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kyodo.booklet.typeset import PageInfo
-
 SHEET = 4           # pages per folded sheet
 NOTES = "notes"     # id of the first notes page (templates/booklet/booklet.html)
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the layout needs to know of one typeset page."""
+    blank: bool                    # left empty by a break to a right/left page
+    anchors: frozenset[str]        # ids of the elements that start on it
 
 
 @dataclass(frozen=True)

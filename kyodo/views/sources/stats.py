@@ -13,11 +13,9 @@ CSV/JSON files come from kyodo/views/downloads.py.
 
 from __future__ import annotations
 
-import math
-import re
 from dataclasses import dataclass, field
 
-from kyodo.render.plan import HOME, Crumb, Page
+from kyodo.views.page import HOME, Crumb, Page
 from kyodo.text.wareki import fiscal_year_label, fiscal_year_short
 from kyodo.views.counts import Stats, percent_text, tenths_text
 from kyodo.views.downloads import (crosstab_table, facet_table, scope_prefix, size_text, table_files,
@@ -42,46 +40,15 @@ class Download:
 
 @dataclass
 class Embed:
+    """An embeddable chart; the render stage sizes its iframe (kyodo/render/embeds.py)."""
     name: str
     title: str            # the iframe's title attribute
     url: str              # absolute URL of the embed page
-    height: int           # the snippet's height: fits every width in ``heights``
     page_url: str         # the stats page it belongs to (site path)
-    heights: dict[int, int] = field(default_factory=dict)   # iframe width -> height that fits
-
-
-# The iframe widths the snippet is sized for: phones and a typical content column.
-EMBED_WIDTHS = (320, 375, 750)
-# The embed page's layout (assets/style.css): what the height model below needs.
-_PAGE_MAX, _PAD_X, _PAD_Y = 768, 24, 20     # main.embed-main: max-width 48rem, padding
-_CHART_UNITS, _CHART_MAX = 288, 360         # charts: laid out for 288 px, shown up to 22.5rem
-_SAFETY = 24
-_CHART_KIND = {"facet": "bar", "cross": "share", "trend": "count", "years": "years"}
-_CHART_SOURCE = """{% import "charts/macros.html" as charts %}{% if kind == "bar" %}{{ charts.bar_chart("c", "", rows) }}\
-{% elif kind == "years" %}{{ charts.year_chart("c", "", rows) }}{% else %}{{ charts.stacked_chart("c", "", rows, kind) }}{% endif %}"""
-_VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
-
-
-def _lines(chars: int, px: float, width: float) -> int:
-    """Lines that ``chars`` Japanese characters of ``px`` take in ``width`` (1em each, +2 % spacing)."""
-    return max(1, math.ceil(chars * px * 1.02 / width))
-
-
-def embed_heights(title: str, chart_units: float, note_chars: int, source_chars: int) -> dict[int, int]:
-    """The iframe height (px) that shows the whole embed page at each width of EMBED_WIDTHS,
-    without assets/embed.js: title, chart (at its shown scale), note, "表で見る", source."""
-    out = {}
-    for width in EMBED_WIDTHS:
-        cw = min(width, _PAGE_MAX) - _PAD_X
-        scale = min(cw, _CHART_MAX) / _CHART_UNITS
-        h = _PAD_Y + _lines(len(title), 18, cw) * 25.2 + 8          # h1: 1.125rem, line-height 1.4
-        h += chart_units * scale + 7                                 # the figure (+ inline gap)
-        if note_chars:
-            h += 8 + _lines(note_chars, 14, cw) * 23.8               # .embed-note: 0.875rem × 1.7
-        h += 8 + 35.2                                                # <details> summary
-        h += 8 + _lines(source_chars, 14, cw) * 23.8                 # .embed-source
-        out[width] = math.ceil(h + _SAFETY)
-    return out
+    kind: str = "bar"     # the chart macro: "bar", "years", "share" or "count"
+    rows: list = field(default_factory=list)   # what the chart draws
+    note_chars: int = 0   # length of the note under the chart
+    source_chars: int = 0  # length of the source line
 
 
 def _downloads(view: SiteView, files: dict[str, bytes], tables) -> dict[str, Download]:
@@ -124,25 +91,10 @@ def stats_pages(view: SiteView) -> list[Page]:
     return pages
 
 
-_chart_template = None
-
-
-def _chart_units(kind: str, rows) -> float:
-    """The height (in chart units) of the chart the embed page draws: the same macro, rendered."""
-    global _chart_template
-    if _chart_template is None:
-        from kyodo import paths
-        from kyodo.render.env import make_env
-        _chart_template = make_env(paths.TEMPLATES).from_string(_CHART_SOURCE)
-    m = _VIEWBOX.search(_chart_template.render(kind=kind, rows=rows))
-    return float(m.group(2)) * _CHART_UNITS / float(m.group(1)) if m else 0.0
-
-
 def _embed(view: SiteView, name: str, title: str, kind: str, rows, note_chars: int, page_url: str) -> Embed:
     site = view.site
     source = f"出典: {site.title}「{title}」（{site.organization}）。{site.licence_name}"
-    heights = embed_heights(title, _chart_units(kind, rows) if rows else 0, note_chars, len(source))
-    return Embed(name, title, site.absolute(f"embed/stats/{name}/"), max(heights.values()), page_url, heights)
+    return Embed(name, title, site.absolute(f"embed/stats/{name}/"), page_url, kind, rows, note_chars, len(source))
 
 
 def _scope(view: SiteView, s: Stats, year: int | None, files: dict[str, bytes],
@@ -195,3 +147,11 @@ def _scope(view: SiteView, s: Stats, year: int | None, files: dict[str, bytes],
                           f"{tab.rows.label}ごとに、{tab.cols.label}の割合をまとめたクロス集計です。{where}", crumbs,
                           dict(common, key=k, embed=emb[name])))
     return pages
+
+
+pages = stats_pages
+
+
+def nav(view, item) -> list:
+    return [item("統計", "stats/", areas=("main", "footer")),
+            item("データのダウンロード", "stats/", fragment="#h-data", areas=("footer",))]

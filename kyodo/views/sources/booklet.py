@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kyodo.booklet.model import Booklet, build_booklet
-from kyodo.booklet.selection import Selection
-from kyodo.render.plan import HOME, Page
+from kyodo.views.booklet.model import Booklet, build_booklet
+from kyodo.views.booklet.selection import Selection
+from kyodo.views.page import HOME, Page
 from kyodo.views.model import SiteView
 
 URL = "booklet/"
@@ -17,6 +17,6 @@ def booklet_page(view: SiteView, booklet: Booklet) -> Page:
                 {"booklet": booklet}, in_sitemap=False)
 
 
-def booklet_pages(view: SiteView, selection: Selection | None = None) -> list[Page]:
-    """Called from :func:`kyodo.render.plan.plan`: the whole catalogue's booklet page."""
+def pages(view: SiteView, selection: Selection | None = None) -> list[Page]:
+    """The whole catalogue's print page: planned by ``build --pdf`` only (see kyodo.post.booklet)."""
     return [booklet_page(view, build_booklet(view, selection))]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from kyodo.model.taxonomy import Taxonomy
+from kyodo.core.taxonomy import Taxonomy
 from kyodo.validate.checker import Checker
 
 KEYS = ("title", "group_by", "guideline", "index", "intro", "intro_chapter", "issued")

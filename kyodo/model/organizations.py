@@ -10,9 +10,11 @@ from pathlib import Path
 
 from kyodo.errors import Problems
 from kyodo.load import frontmatter
+from kyodo.load.content import discover
 from kyodo.load.frontmatter import Document
-from kyodo.model.organization import Registry
-from kyodo.model.taxonomy import Taxonomy
+from kyodo.paths import display_path
+from kyodo.core.organization import Registry
+from kyodo.core.taxonomy import Taxonomy
 from kyodo.validate.organization import OrganizationValidator, vocabulary
 
 FOLDER = "organizations"
@@ -21,8 +23,6 @@ FOLDER = "organizations"
 def load_registry(root: Path, tax_doc: Document | None, taxonomy: Taxonomy, problems: Problems,
                   docs: list[Document] | None = None) -> Registry:
     """The registry; ``docs`` (if given) receives every organisation document read."""
-    from kyodo.load.content import discover, display_path   # content.py imports this module
-
     registry = Registry(vocabulary=vocabulary(tax_doc, taxonomy, problems))
     folder = Path(root) / FOLDER
     if not folder.is_dir():

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kyodo.model.taxonomy import Term
+from kyodo.core.taxonomy import Term
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class Case:
     updated: dt.date | None = None
     draft: bool = False
     extra: dict = field(default_factory=dict)
+    digest: str = field(default="", compare=False, repr=False)   # of the source file (set when loaded)
 
     @property
     def url(self) -> str:

@@ -1,0 +1,144 @@
+"""Markdown bodies, rendered once and remembered.
+
+A body's HTML depends on its text, where it is shown (``root``, ``doc_id``,
+``title``), the terms its ``[[facet:term]]`` references resolve to (with
+their case counts) and, when it shows images, the images folder. The key
+covers exactly those, so an incremental build or the development server
+renders only the bodies that changed. The results are kept in memory (for
+``serve``) and in one file of the build cache (for the next ``build``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from markupsafe import Markup
+
+from kyodo import __version__
+from kyodo.cache import Cache
+from kyodo.markdown import render as markdown_module
+from kyodo.markdown.render import TERM_REF, Heading, Rendered, TermRef
+
+_MEMORY: dict[str, Rendered] = {}
+_MEMORY_MAX = 50_000
+PACK = "bodies"
+
+
+def _code_salt() -> str:
+    return hashlib.blake2b(Path(markdown_module.__file__).read_bytes() + __version__.encode(),
+                           digest_size=16).hexdigest()
+
+
+def images_state(folder: Path) -> str:
+    """Names, sizes and times of every file in content/images/ (for bodies with images)."""
+    h = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    continue
+                h.update(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_mode}\n".encode())
+    return h.hexdigest()
+
+
+def _to_json(r: Rendered) -> dict:
+    return {"html": str(r.html), "toc": [[h.level, h.id, h.text, h.line] for h in r.toc], "images": list(r.images),
+            "refs": [[t.facet, t.value, t.line] for t in r.refs], "problems": [list(p) for p in r.problems]}
+
+
+def _from_json(d: dict) -> Rendered:
+    return Rendered(Markup(d["html"]), [Heading(*h) for h in d["toc"]], list(d["images"]),
+                    [TermRef(*t) for t in d["refs"]], [tuple(p) for p in d["problems"]])
+
+
+class Bodies:
+    """Render bodies through the memory and the build cache."""
+
+    def __init__(self, md, resolver, images_dir: Path, cache_root: Path | None):
+        self.md = md
+        self.resolver = resolver
+        self.images_dir = images_dir
+        self.cache = Cache(cache_root, "markdown") if cache_root is not None else None
+        self.salt = _code_salt()
+        self._images: str | None = None
+        self.pack: dict | None = None
+        self.used: dict[str, dict] = {}
+        self.fresh = 0
+
+    def key(self, text: str, root: str, doc_id: str, title: str) -> str:
+        h = hashlib.blake2b(digest_size=20)
+        for part in (self.salt, root, doc_id, title, text):
+            h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        if "[[" in text:
+            for m in TERM_REF.finditer(text):
+                h.update(repr(self.resolver(m.group(1), m.group(2).strip())).encode() + b"\0")
+        if "![" in text or "<img" in text:
+            if self._images is None:
+                self._images = images_state(self.images_dir)
+            h.update(self._images.encode())
+        return h.hexdigest()
+
+    def _load_pack(self) -> dict:
+        if self.pack is None:
+            self.pack = {}
+            blob = self.cache.get_bytes(PACK) if self.cache else None
+            if blob:
+                try:
+                    data = json.loads(blob)
+                    if isinstance(data, dict):
+                        self.pack = data
+                except ValueError:
+                    pass
+        return self.pack
+
+    def lookup(self, key: str) -> Rendered | None:
+        hit = _MEMORY.get(key)
+        if hit is not None:
+            return hit
+        entry = self._load_pack().get(key) if self.cache else None
+        if isinstance(entry, dict):
+            try:
+                hit = _from_json(entry)
+            except (KeyError, TypeError, ValueError):
+                return None
+            _remember(key, hit)
+        return hit
+
+    def render(self, text: str, root: str = "", doc_id: str = "", title: str = "") -> Rendered:
+        key = self.key(text, root, doc_id, title)
+        hit = self.lookup(key)
+        if hit is None:
+            hit = self.md.render(text, root, doc_id, title)
+            _remember(key, hit)
+            self.fresh += 1
+        if self.cache is not None:
+            self.used[key] = hit
+        return hit
+
+    def keep(self, keys: list[str], rendered: list[Rendered], fresh: int) -> None:
+        """Record bodies rendered outside :meth:`render` (in worker processes)."""
+        for key, r in zip(keys, rendered):
+            _remember(key, r)
+            if self.cache is not None:
+                self.used[key] = r
+        self.fresh += fresh
+
+    def save(self) -> None:
+        """Keep exactly this build's bodies for the next build (when anything changed)."""
+        if self.cache is None or (not self.fresh and self.pack is not None and set(self.used) == set(self.pack)):
+            return
+        data = {k: _to_json(r) for k, r in self.used.items()}
+        self.cache.put_bytes(PACK, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _remember(key: str, r: Rendered) -> None:
+    if len(_MEMORY) >= _MEMORY_MAX:
+        _MEMORY.clear()
+    _MEMORY[key] = r

@@ -1,0 +1,1 @@
+"""The printed booklet's model: which cases, in which order, on which pages."""

@@ -1,0 +1,14 @@
+"""The error page (``404.html``): links from the site's root, wherever it is served."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from kyodo.views.page import HOME, Page
+
+
+def pages(view) -> list[Page]:
+    site = view.site
+    return [Page("404.html", "404.html", "ページが見つかりません", "404",
+                 f"お探しのページは{site.title}にありません。", [HOME], {},
+                 in_sitemap=False, root_override=urlsplit(site.base_url).path or "/")]
