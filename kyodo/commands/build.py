@@ -82,7 +82,7 @@ def write_site(view: SiteView, output, with_search: bool = True) -> int:
 
 
 def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bool = False,
-          full: bool = False) -> Result:
+          full: bool = False, memo=None) -> Result:
     """Build ``content_dir`` into ``out_dir``; raises ContentError/UsageError.
 
     When ``out_dir`` holds what the previous build recorded, only what changed
@@ -91,7 +91,7 @@ def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: 
     ``out_dir`` as it was, and the result is the same, byte for byte.
     """
     started = time.perf_counter()
-    view = validate(content_dir)
+    view = validate(content_dir, memo)
     output = open_output(out_dir, [content_dir, paths.TEMPLATES, paths.ASSETS], cache_root(content_dir), full)
     with output:
         if with_pdf:  # the printed booklet first, so that the pages can link it with its size

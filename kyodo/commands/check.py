@@ -10,9 +10,10 @@ from kyodo.model.assemble import load_content
 from kyodo.views.model import SiteView, prepare
 
 
-def validate(content_dir: Path) -> SiteView:
-    """Load, validate and prepare; raise ContentError with every problem."""
-    return prepare(load_content(content_dir))
+def validate(content_dir: Path, memo=None) -> SiteView:
+    """Load, validate and prepare; raise ContentError with every problem.
+    ``memo`` (a :class:`kyodo.model.assemble.Memo`) keeps parsed files between builds."""
+    return prepare(load_content(content_dir, memo))
 
 
 def report(problems: list[Problem], stream=None) -> None:

@@ -1,8 +1,8 @@
 """``build.py serve``: build, serve on localhost, rebuild on save, reload the browser.
 
-* ``content/``, ``templates/`` and ``assets/`` are polled (``os.scandir``
-  mtimes and sizes; no extra dependency) and the site is rebuilt when a file
-  changes;
+* ``content/``, ``templates/`` and ``assets/`` are watched (watchfiles, the
+  operating system's change notifications) and the site is rebuilt
+  incrementally when a file changes: only what changed is made and written;
 * a failed build prints the same lines as ``check`` and leaves the last good
   site in place (the build itself is atomic), and the browser shows a notice;
 * the live-reload script is added to HTML *responses* by the development
@@ -25,6 +25,8 @@ import traceback
 import urllib.parse
 from pathlib import Path
 
+import watchfiles
+
 from kyodo import paths
 from kyodo.commands import build
 from kyodo.commands.check import report
@@ -32,13 +34,12 @@ from kyodo.commands.embed_preview import add_preview
 from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.paths import display_path
 from kyodo.render.env import make_env
+from kyodo.model.assemble import Memo
 from kyodo.write.output import check_out_dir
 
 DEV_PREFIX = "/_kyodo/"
 LIVE_JS = DEV_PREFIX + "live.js"
 STATUS = DEV_PREFIX + "status"
-POLL_SECONDS = 0.5
-SKIP_DIRS = {".git", "__pycache__", "node_modules"}
 
 
 MAX_PATH = 2048   # longer request targets get 414 (the site's longest URL is far shorter)
@@ -247,7 +248,13 @@ class DevHandler(Handler):
 
 
 class Watcher:
-    """Polls the watched folders and rebuilds when a file changes."""
+    """Watches content/, templates/ and assets/ (watchfiles: the operating
+    system's change notifications, no polling) and rebuilds incrementally.
+
+    The build keeps what it parsed between rebuilds (:class:`Memo`) and the
+    output records what every file was made of, so a saved case re-renders
+    that case and the pages that show it, and writes only changed files.
+    """
 
     def __init__(self, content_dir: Path, out_dir: Path, with_search: bool, state: DevState):
         self.content_dir = content_dir
@@ -256,34 +263,14 @@ class Watcher:
         self.state = state
         self.roots = [Path(content_dir), paths.TEMPLATES, paths.ASSETS]
         self.stop = threading.Event()
+        self.ready = threading.Event()     # set once the watcher runs (tests wait for it)
+        self.memo = Memo()
         self.thread = threading.Thread(target=self._loop, name="kyodo-watch", daemon=True)
-
-    def scan(self) -> dict[str, tuple[int, int]]:
-        found: dict[str, tuple[int, int]] = {}
-        stack = [str(r) for r in self.roots if r.is_dir()]
-        while stack:
-            folder = stack.pop()
-            try:
-                entries = os.scandir(folder)
-            except OSError:
-                continue
-            with entries:
-                for entry in entries:
-                    try:
-                        if entry.is_dir(follow_symlinks=False):
-                            if entry.name not in SKIP_DIRS:
-                                stack.append(entry.path)
-                        else:
-                            st = entry.stat()
-                            found[entry.path] = (st.st_mtime_ns, st.st_size)
-                    except OSError:
-                        continue
-        return found
 
     def build(self) -> bool:
         """Build once; report in the terminal and in the state. True on success."""
         try:
-            result = build.build(self.content_dir, self.out_dir, self.with_search)
+            result = build.build(self.content_dir, self.out_dir, self.with_search, memo=self.memo)
         except ContentError as exc:
             report(exc.problems, sys.stdout)
             kept = f"{self.out_dir} は前回のままです" if has_site(self.out_dir) else "まだ一度も作れていません"
@@ -300,41 +287,63 @@ class Watcher:
             return False
         self.state.succeeded()
         search_note = "" if self.with_search else "（検索インデックスは省略）"
+        w = result.written
+        changed = f"（変更 {w['written']:,} ファイル）" if w.get("kept") else ""
         print(f"{self.out_dir} に書き出しました: 事例 {result.cases} 件、{result.pages} ページ、"
-              f"{result.seconds:.1f} 秒{search_note}", flush=True)
+              f"{result.seconds:.1f} 秒{search_note}{changed}", flush=True)
         return True
 
+    def _changes(self):
+        roots = [str(r) for r in self.roots if r.is_dir()]
+        out = str(Path(self.out_dir).resolve())
+        watch_filter = WatchFilter(out)
+        for changes in watchfiles.watch(*roots, watch_filter=watch_filter, stop_event=self.stop, step=50,
+                                        debounce=1600, raise_interrupt=False, yield_on_timeout=True,
+                                        rust_timeout=500):
+            self.ready.set()
+            if changes:
+                yield changes
+
     def _loop(self) -> None:
-        before = self.scan()
-        while not self.stop.wait(POLL_SECONDS):
-            now = self.scan()
-            if now == before:
-                continue
-            # Wait until the editor has finished writing (two scans agree).
-            while not self.stop.wait(POLL_SECONDS / 2):
-                settled = self.scan()
-                if settled == now:
-                    break
-                now = settled
-            if self.stop.is_set():
-                return
-            changed = sorted(p for p in set(before) | set(now) if before.get(p) != now.get(p))
-            before = now
-            shown = "、".join(one_line(display_path(p)) for p in changed[:3]) + (" ほか" if len(changed) > 3 else "")
-            print(f"\n変更を見つけました: {shown}。作り直します…", flush=True)
-            try:
-                self.build()
-            except UsageError as exc:
-                print(f"エラー: {one_line(exc)}", flush=True)
-                self.state.failed([str(exc)])
+        try:
+            for changes in self._changes():
+                if self.stop.is_set():
+                    return
+                changed = sorted({p for _, p in changes})
+                shown = "、".join(one_line(display_path(p)) for p in changed[:3]) + (" ほか" if len(changed) > 3 else "")
+                print(f"\n変更を見つけました: {shown}。作り直します…", flush=True)
+                try:
+                    self.build()
+                except UsageError as exc:
+                    print(f"エラー: {one_line(exc)}", flush=True)
+                    self.state.failed([str(exc)])
+        except Exception as exc:   # noqa: BLE001 - the watcher must say why it stopped, never vanish
+            print(f"エラー: ファイルの変更を見張れなくなりました（{one_line(exc)}）。serve を起動し直してください。",
+                  flush=True)
+            self.ready.set()
 
     def start(self) -> None:
         self.thread.start()
+        self.ready.wait(timeout=10)
 
     def close(self) -> None:
         self.stop.set()
         if self.thread.is_alive():
             self.thread.join(timeout=60)   # let a running build finish its clean-up
+
+
+class WatchFilter(watchfiles.DefaultFilter):
+    """watchfiles' default filter (version control, editors' swap and backup
+    files) plus the output folder and kyodo's own cache."""
+
+    def __init__(self, out: str):
+        super().__init__(ignore_paths=[out], ignore_dirs=[*watchfiles.DefaultFilter.ignore_dirs, ".kyodo-cache"])
+
+    def __call__(self, change, path: str) -> bool:
+        name = os.path.basename(path)
+        if name.endswith(".kyodo-new") or name.startswith(".tmp-"):
+            return False
+        return super().__call__(change, path)
 
 
 def _interrupt(signum, frame):

@@ -126,4 +126,4 @@ def read_yaml_file(path: Path, display: str, problems: Problems) -> Document | N
     if not isinstance(loaded.data, dict):
         problems.add(display, 1, "YAML", "「項目名: 値」の形で書いてください")
         return None
-    return Document(path, display, loaded.data, loaded, "", 1)
+    return Document(path, display, loaded.data, loaded, "", 1, hashlib.blake2b(raw, digest_size=16).hexdigest())

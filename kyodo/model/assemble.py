@@ -28,7 +28,47 @@ def case_order(case: Case):
     return (-case.fiscal_year, -(case.updated.toordinal() if case.updated else 0), case.slug)
 
 
-def load_content(root: Path) -> Content:
+class Memo:
+    """What a long-running process (``serve``) keeps between builds: parsed files
+    by (path, size, time) and validated cases by the file's hash and everything
+    else a case's validation reads (settings, organisations, images). A file
+    with problems is never kept, so its problems are reported every time."""
+
+    def __init__(self):
+        self.docs: dict[tuple, frontmatter.Document] = {}
+        self.cases: dict[tuple, tuple] = {}
+        self.settings: dict[tuple, object] = {}
+
+    def read(self, path: Path, display: str, problems: Problems):
+        try:
+            st = path.stat()
+        except OSError:
+            return frontmatter.read(path, display, problems)
+        key = (str(path), display, st.st_size, st.st_mtime_ns)
+        doc = self.docs.get(key)
+        if doc is None:
+            before = len(problems)
+            doc = frontmatter.read(path, display, problems)
+            if doc is not None and len(problems) == before:
+                self.docs[key] = doc
+        return doc
+
+
+def _images_state(folder: Path) -> str:
+    from kyodo.cache import digest
+    if not folder.is_dir():
+        return ""
+    parts = []
+    for p in sorted(folder.rglob("*")):
+        try:
+            st = p.lstat()
+        except OSError:
+            continue
+        parts.append(f"{p.relative_to(folder).as_posix()}:{st.st_size}:{st.st_mtime_ns}:{st.st_mode}")
+    return digest(*parts)
+
+
+def load_content(root: Path, memo: Memo | None = None) -> Content:
     """Load ``root``; raise :class:`ContentError` listing every problem."""
     root = Path(root)
     problems = Problems()
@@ -36,9 +76,16 @@ def load_content(root: Path) -> Content:
         problems.add(display_path(root), 1, "フォルダ", "コンテンツのフォルダがありません")
         raise ContentError(problems.sorted())
     tax_doc = read_settings(root, "taxonomy.yml", problems)
-    taxonomy = build_taxonomy(tax_doc, problems) if tax_doc else None
     site_doc = read_settings(root, "site.yml", problems)
-    site = build_site(site_doc, taxonomy, problems) if site_doc else None
+    settings_key = (str(root), tax_doc.digest if tax_doc else None, site_doc.digest if site_doc else None)
+    if memo is not None and settings_key in memo.settings:
+        taxonomy, site = memo.settings[settings_key]   # the same objects: cases kept from before refer to them
+    else:
+        before = len(problems)
+        taxonomy = build_taxonomy(tax_doc, problems) if tax_doc else None
+        site = build_site(site_doc, taxonomy, problems) if site_doc else None
+        if memo is not None and taxonomy is not None and site is not None and len(problems) == before:
+            memo.settings = {settings_key: (taxonomy, site)}
     if taxonomy is None or site is None:
         # Without a vocabulary the cases cannot be checked meaningfully.
         raise ContentError(problems.sorted())
@@ -53,6 +100,11 @@ def load_content(root: Path) -> Content:
         for doc in org_docs:
             texts += [doc.body, *strings(doc.meta)]
     validator = CaseValidator(site, taxonomy, root / "images", registry)
+    if memo is not None:   # what else a case's validation reads
+        from kyodo.cache import digest
+        env = (settings_key, digest(*(d.digest for d in org_docs)), _images_state(root / "images"))
+        if any(key[2] != env for key in list(memo.cases)[:1]):
+            memo.cases.clear()
     cases: list[Case] = []
     seen: dict[str, str] = {}
     drafts = 0
@@ -66,19 +118,34 @@ def load_content(root: Path) -> Content:
                          f"スラッグ「{path.stem}」が {seen[path.stem]} と重複しています。どちらかのファイル名を変えてください")
             continue
         seen[path.stem] = display
-        doc = frontmatter.read(path, display, problems)
+        doc = memo.read(path, display, problems) if memo is not None else frontmatter.read(path, display, problems)
         if doc is None:
             continue
         if readings:
             texts += [doc.body, *strings(doc.meta)]
-        case = validator.validate(doc, problems)
-        if case is None:
-            continue
-        case.digest = doc.digest
+        known = memo.cases.get((str(path), doc.digest, env)) if memo is not None else None
+        if known is not None:
+            case, notices = known
+            registry.notices += notices
+        else:
+            before, noticed = len(problems), len(registry.notices)
+            case = validator.validate(doc, problems)
+            if case is None:
+                continue
+            case.digest = doc.digest
+            if memo is not None and len(problems) == before:
+                memo.cases[(str(path), doc.digest, env)] = (case, registry.notices[noticed:])
         if case.draft:
             drafts += 1
             continue
         cases.append(case)
+
+    if memo is not None:   # files deleted or changed since: forget them
+        live = {(str(p)) for p in case_files}
+        for key in [k for k in memo.cases if k[0] not in live]:
+            del memo.cases[key]
+        if len(memo.docs) > 2 * len(case_files) + 100:
+            memo.docs.clear()
 
     chapters = []
     chapter_slugs: dict[str, str] = {}
