@@ -213,8 +213,15 @@ def test_crash_while_writing_leaves_previous_output_untouched(tmp_path, monkeypa
         return original(self, page)
     monkeypatch.setattr(renderer.Renderer, "render", flaky)
     with pytest.raises(OSError):
+        build(content, out, with_search=False, full=True)     # a whole new folder
+    assert tree_digest(out) == before
+    # An incremental build (one case changed) that fails while writing changes nothing either.
+    (content / "cases" / "a.md").write_text(case_text(body="## 背景\n\n書き換えた本文です。\n"), encoding="utf-8")
+    calls["n"] = 4
+    with pytest.raises(OSError):
         build(content, out, with_search=False)
     assert tree_digest(out) == before
+    assert not list(out.rglob("*.kyodo-new"))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
 
 

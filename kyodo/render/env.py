@@ -52,6 +52,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,   # one environment per build: no file time check on every include
     )
     env.filters.update(
         fy=fiscal_year_label,          # 令和6年度（2024年度）

@@ -6,6 +6,7 @@ import jinja2
 
 from kyodo.errors import UsageError, one_line
 from kyodo.parallel import pmap
+from kyodo.render.items import CaseItems
 from kyodo.views.model import SiteView
 from kyodo.views.page import Page
 
@@ -27,6 +28,7 @@ class Renderer:
             "booklet_pdf": view.booklet_pdf,
             "bank": view.bank,          # 団体情報バンク: falsy when there are no organisations
             "nav": nav or {},           # menus (kyodo.views.sources): links to planned pages only
+            "case_item": CaseItems(env, list(view.taxonomy)),   # a case in a list, rendered once
         }
 
     def render(self, page: Page) -> bytes:
