@@ -67,3 +67,25 @@ def test_page_families_are_registered_sources():
     assert modules - registered == {"booklet", "sitemap"}
     for s in sources.SOURCES:
         assert callable(s.pages)
+
+
+def test_menus_link_only_planned_pages(tmp_path):
+    """A site without guideline chapters or organisations has no menu link to them."""
+    from kyodo.commands.build import build
+    from tests.factory import case_text, make_content
+
+    content = make_content(tmp_path / "content", {"a.md": case_text()})
+    assert not any((content / "guideline").glob("*.md")) and not (content / "organizations").exists()
+    out = tmp_path / "site"
+    build(content, out, with_search=False)
+    assert not (out / "guideline").exists()
+    for page in [out / "index.html", out / "cases" / "a" / "index.html", out / "stats" / "index.html"]:
+        text = page.read_text(encoding="utf-8")
+        assert "guideline/" not in text and "organizations/" not in text, page
+        assert 'href="' in text and "cases/" in text and "stats/" in text
+    # With a chapter, the link appears in the header menu and the footer.
+    (content / "guideline" / "kihon.md").write_text("---\ntitle: 基本方針\norder: 1\n---\n\n## 目的\n\n本文。\n",
+                                                 encoding="utf-8")
+    build(content, out, with_search=False)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert home.count('href="guideline/"') == 2

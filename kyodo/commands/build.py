@@ -5,6 +5,7 @@ load -> validate -> model -> views -> render -> write -> post-steps
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -47,7 +48,25 @@ def _source_fp(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def write_site(view: SiteView, output, with_search: bool = True) -> int:
+class Phases:
+    """``KYODO_TIMINGS=1``: how long each step took, on stderr (for benchmarks)."""
+
+    def __init__(self):
+        self.on = bool(os.environ.get("KYODO_TIMINGS"))
+        self.last = time.perf_counter()
+        self.parts: list[tuple[str, float]] = []
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.parts.append((name, now - self.last))
+        self.last = now
+
+    def report(self) -> None:
+        if self.on:
+            print("時間: " + "、".join(f"{n} {t:.2f} 秒" for n, t in self.parts), file=sys.stderr)
+
+
+def write_site(view: SiteView, output, with_search: bool = True, phase=None) -> int:
     """Plan, render and write the site into ``output`` (a Staging or an Update):
     every file is announced with what it is made of, and the ones whose
     ingredients did not change since the last build are kept as they are."""
@@ -57,10 +76,15 @@ def write_site(view: SiteView, output, with_search: bool = True) -> int:
     site_fp = site_fingerprint(view, planned.nav, templates_digest(paths.TEMPLATES))
     for page, fp in zip(pages, page_fingerprints(pages, site_fp)):
         page.fingerprint = fp
+    phase = phase or (lambda name: None)
+    phase("計画")
     renderer = Renderer(env, view, planned.nav)
     renderer.write_all([p for p in pages if output.want(p.output, p.fingerprint)], output)
+    phase("ページ")
     furigana.write(output, view, pages, env, renderer.common)   # furigana/<page>, when site.yml asks
+    phase("ふりがな")
     write_cards([p.card for p in pages if p.card is not None], view.site, view.content.root, output)
+    phase("画像")
     for src in sorted(paths.ASSETS.rglob("*")):
         if src.is_file():
             rel = "assets/" + src.relative_to(paths.ASSETS).as_posix()
@@ -76,8 +100,10 @@ def write_site(view: SiteView, output, with_search: bool = True) -> int:
         for rel, data in provider(view):
             if output.want(rel):
                 output.write(rel, data)
+    phase("データ")
     if with_search:
         search.index(output, view)
+        phase("検索")
     return len(pages)
 
 
@@ -91,14 +117,18 @@ def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: 
     ``out_dir`` as it was, and the result is the same, byte for byte.
     """
     started = time.perf_counter()
+    phase = Phases()
     view = validate(content_dir, memo)
+    phase("読み込み")
     output = open_output(out_dir, [content_dir, paths.TEMPLATES, paths.ASSETS], cache_root(content_dir), full)
     with output:
         if with_pdf:  # the printed booklet first, so that the pages can link it with its size
             from kyodo.post.booklet.make import write_into
             write_into(view, output)
-        count = write_site(view, output, with_search)
+        count = write_site(view, output, with_search, phase)
         written = output.commit()
+        phase("入れ替え")
+    phase.report()
     return Result(count, len(view.cases), time.perf_counter() - started, view.content.warnings, written)
 
 
