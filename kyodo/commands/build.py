@@ -15,7 +15,7 @@ from kyodo import paths
 from kyodo.commands.check import report, validate
 from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.post import furigana, search
-from kyodo.cache import cache_root
+from kyodo.cache import cache_root, digest
 from kyodo.render.env import make_env, templates_digest
 from kyodo.post.cards import write_cards
 from kyodo.render.renderer import Renderer
@@ -96,9 +96,19 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None) -> 
             raise UsageError(f"画像 {rel} は content/ の外を指すリンクなので、書き出しません")
         if output.want("images/" + rel, _source_fp(src)):
             output.copy(src, "images/" + rel)
+    # Data files show the cases' front matter, never their bodies: one fingerprint
+    # per provider, and a provider whose ingredients did not change is not run.
+    fronts = [c.meta_digest for c in view.cases]
+    data_fp = digest(site_fp, *(f"{c.slug}:{f}" for c, f in zip(view.cases, fronts))) if all(fronts) else None
     for provider in FILE_PROVIDERS:
+        fp = digest(data_fp, provider.__module__, provider.__qualname__) if data_fp else None
+        kept = output.recorded(fp) if fp else []
+        if kept:
+            for rel in kept:
+                output.want(rel, fp)
+            continue
         for rel, data in provider(view):
-            if output.want(rel):
+            if output.want(rel, fp):
                 output.write(rel, data)
     phase("データ")
     if with_search:

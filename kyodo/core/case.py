@@ -64,6 +64,7 @@ class Case:
     draft: bool = False
     extra: dict = field(default_factory=dict)
     digest: str = field(default="", compare=False, repr=False)   # of the source file (set when loaded)
+    meta_digest: str = field(default="", compare=False, repr=False)   # of its front matter alone
 
     @property
     def url(self) -> str:

@@ -22,6 +22,7 @@ class Document:
     body: str
     body_line: int      # line of the file where the body starts
     digest: str = ""    # of the file's bytes: what an incremental build compares
+    meta_digest: str = ""   # of the front matter alone (lists and data files show only that)
 
     def line(self, *path) -> int:
         return self.lines.line(*path, default=1)
@@ -83,7 +84,8 @@ def read(path: Path, display: str, problems: Problems) -> Document | None:
             ok = False
     if not ok:
         return None
-    loaded = yamlsafe.load("\n".join(lines[1:end]), first_line=2)
+    front = "\n".join(lines[1:end])
+    loaded = yamlsafe.load(front, first_line=2)
     issues = hints.explain(lines[1:end], 2, loaded) or loaded.issues
     for issue in issues:
         problems.add(display, issue.line, issue.field, issue.message)
@@ -97,7 +99,8 @@ def read(path: Path, display: str, problems: Problems) -> Document | None:
         problems.add(display, 2, "front matter", "front matter は「項目名: 値」の形で書いてください")
         return None
     body = "\n".join(lines[end + 1:])
-    return Document(path, display, meta, loaded, body, end + 2, hashlib.blake2b(raw, digest_size=16).hexdigest())
+    return Document(path, display, meta, loaded, body, end + 2, hashlib.blake2b(raw, digest_size=16).hexdigest(),
+                    hashlib.blake2b(front.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest())
 
 
 def read_yaml_file(path: Path, display: str, problems: Problems) -> Document | None:

@@ -132,7 +132,7 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
             case = validator.validate(doc, problems)
             if case is None:
                 continue
-            case.digest = doc.digest
+            case.digest, case.meta_digest = doc.digest, doc.meta_digest
             if memo is not None and len(problems) == before:
                 memo.cases[(str(path), doc.digest, env)] = (case, registry.notices[noticed:])
         if case.draft:

@@ -208,6 +208,10 @@ class Staging:
     def read(self, rel: str) -> bytes:
         return (self.dir / rel).read_bytes()
 
+    def recorded(self, fp: str) -> list[str]:
+        """Files the previous build made with fingerprint ``fp``: none (a new folder)."""
+        return []
+
     def commit(self) -> dict:
         from kyodo.write import state as state_mod
         (self.dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")

@@ -39,6 +39,7 @@ class Update:
         self.cache_dir = cache_dir
         self.fps: dict[str, str] = {}       # every file of this build -> fingerprint ("" unknown)
         self.kept: set[str] = set()
+        self._by_fp: dict[str, list[str]] | None = None
         self._dirs: set[Path] = set()
         self._made_dirs: list[Path] = []
 
@@ -88,6 +89,15 @@ class Update:
         target = self.out / rel
         staged = Path(str(target) + NEW)
         return staged.read_bytes() if staged.exists() else target.read_bytes()
+
+    def recorded(self, fp: str) -> list[str]:
+        """The files the previous build made with fingerprint ``fp`` (a group made together)."""
+        if self._by_fp is None:
+            self._by_fp = {}
+            for rel, (old, *_rest) in self.previous.items():
+                if old:
+                    self._by_fp.setdefault(old, []).append(rel)
+        return list(self._by_fp.get(fp, []))
 
     # -- finishing ---------------------------------------------------------------------
     def _staged(self) -> list[str]:
