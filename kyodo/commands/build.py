@@ -26,6 +26,7 @@ from kyodo.views.organization_data import organization_files
 from kyodo.views.schema import schema_files
 from kyodo.views.fingerprint import page_fingerprints, site_fingerprint
 from kyodo.views.sources import plan
+from kyodo.write.output import check_out_dir
 from kyodo.write.update import open_output
 
 
@@ -128,6 +129,7 @@ def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: 
     """
     started = time.perf_counter()
     phase = Phases()
+    check_out_dir(out_dir, [content_dir, paths.TEMPLATES, paths.ASSETS])   # before anything is read or cached
     view = validate(content_dir, memo)
     phase("読み込み")
     output = open_output(out_dir, [content_dir, paths.TEMPLATES, paths.ASSETS], cache_root(content_dir), full)

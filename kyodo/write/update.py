@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 
 from kyodo.write import state as state_mod
-from kyodo.write.output import MARKER, OutputLock
+from kyodo.write.output import MARKER, OutputLock, sweep_staging, sweep_temp
 
 NEW = ".kyodo-new"
 JOURNAL = ".kyodo-journal"
@@ -159,6 +159,8 @@ def open_output(out: Path, protect: list[Path], cache_dir, force_full: bool = Fa
     if not force_full and (resolved / MARKER).is_file() and not (resolved / JOURNAL).exists():
         lock = OutputLock(resolved)
         try:
+            sweep_staging(resolved)   # what killed full builds left beside the folder
+            sweep_temp()
             previous = state_mod.load(cache_dir, resolved)
             if previous is not None:
                 return Update(resolved, previous, lock, cache_dir)
