@@ -5,6 +5,7 @@ load -> validate -> model -> views -> render -> write -> post-steps
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -67,7 +68,7 @@ class Phases:
             print("時間: " + "、".join(f"{n} {t:.2f} 秒" for n, t in self.parts), file=sys.stderr)
 
 
-def write_site(view: SiteView, output, with_search: bool = True, phase=None) -> int:
+def write_site(view: SiteView, output, with_search: bool = True, phase=None, keep_search: bool = False) -> int:
     """Plan, render and write the site into ``output`` (a Staging or an Update):
     every file is announced with what it is made of, and the ones whose
     ingredients did not change since the last build are kept as they are."""
@@ -113,13 +114,37 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None) -> 
                 output.write(rel, data)
     phase("データ")
     if with_search:
-        search.index(output, view)
+        # The index reads every case's text, the organisations and the readings.
+        files = [c.digest for c in view.cases]
+        readings = json.dumps(sorted((view.content.readings or {}).items()), ensure_ascii=False)
+        search_fp = digest(site_fp, readings, *(f"{c.slug}:{d}" for c, d in zip(view.cases, files))) \
+            if all(files) else None
+        kept = output.recorded(search_fp) if search_fp else []
+        for rel in kept:
+            output.want(rel, search_fp)
+        if not kept:
+            search.index(Fingerprinted(output, search_fp), view)
         phase("検索")
+    elif keep_search:
+        output.keep_previous("search/")
     return len(pages)
 
 
+class Fingerprinted:
+    """The output, with one fingerprint for every file a step writes."""
+
+    def __init__(self, output, fp: str | None):
+        self.output, self.fp = output, fp
+
+    def want(self, rel: str, fp: str | None = None) -> bool:
+        return self.output.want(rel, self.fp)
+
+    def write(self, rel: str, data: bytes) -> bool:
+        return self.output.write(rel, data)
+
+
 def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bool = False,
-          full: bool = False, memo=None) -> Result:
+          full: bool = False, memo=None, keep_search: bool = False) -> Result:
     """Build ``content_dir`` into ``out_dir``; raises ContentError/UsageError.
 
     When ``out_dir`` holds what the previous build recorded, only what changed
@@ -137,7 +162,7 @@ def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: 
         if with_pdf:  # the printed booklet first, so that the pages can link it with its size
             from kyodo.post.booklet.make import write_into
             write_into(view, output)
-        count = write_site(view, output, with_search, phase)
+        count = write_site(view, output, with_search, phase, keep_search)
         written = output.commit()
         phase("入れ替え")
     phase.report()

@@ -267,10 +267,21 @@ class Watcher:
         self.memo = Memo()
         self.thread = threading.Thread(target=self._loop, name="kyodo-watch", daemon=True)
 
-    def build(self) -> bool:
-        """Build once; report in the terminal and in the state. True on success."""
+    def build(self, first: bool = False) -> bool:
+        """Build once; report in the terminal and in the state. True on success.
+
+        After a change, the pages come first (the browser reloads as soon as
+        they are written) and the search index right after, in a second,
+        incremental build that makes nothing but the index."""
+        if first or not self.with_search:
+            return self._build(self.with_search)
+        if not self._build(False, keep_search=True):
+            return False
+        return self._build(True, quiet=True)
+
+    def _build(self, with_search: bool, keep_search: bool = False, quiet: bool = False) -> bool:
         try:
-            result = build.build(self.content_dir, self.out_dir, self.with_search, memo=self.memo)
+            result = build.build(self.content_dir, self.out_dir, with_search, memo=self.memo, keep_search=keep_search)
         except ContentError as exc:
             report(exc.problems, sys.stdout)
             kept = f"{self.out_dir} は前回のままです" if has_site(self.out_dir) else "まだ一度も作れていません"
@@ -285,9 +296,13 @@ class Watcher:
                   f"サイトは更新していません（{self.out_dir} は前回のままです）。", flush=True)
             self.state.failed([f"サイトを作れませんでした: {text}"])
             return False
-        self.state.succeeded()
-        search_note = "" if self.with_search else "（検索インデックスは省略）"
         w = result.written
+        if quiet:   # the search index after the pages: the browser has reloaded already
+            if w.get("written"):
+                print(f"検索インデックスを更新しました（{result.seconds:.1f} 秒）", flush=True)
+            return True
+        self.state.succeeded()
+        search_note = "" if with_search else ("（検索インデックスはこの後で更新）" if keep_search else "（検索インデックスは省略）")
         changed = f"（変更 {w['written']:,} ファイル）" if w.get("kept") else ""
         print(f"{self.out_dir} に書き出しました: 事例 {result.cases} 件、{result.pages} ページ、"
               f"{result.seconds:.1f} 秒{search_note}{changed}", flush=True)
@@ -375,7 +390,7 @@ def run(content_dir: Path, out_dir: Path, host: str, port: int, with_search: boo
     try:
         print("サイトを作っています…", flush=True)
         try:
-            watcher.build()
+            watcher.build(first=True)
         except UsageError as exc:
             print(f"エラー: {one_line(exc)}", file=sys.stderr)
             return 1

@@ -19,6 +19,9 @@ class Term:
     order: int = 0
     short: str = ""            # a few words of meaning shown beside a terse label ("区が主導")
 
+    def __hash__(self) -> int:   # a term is looked up millions of times at 10,000 cases: hash its identity only
+        return hash((self.facet, self.slug))
+
     @property
     def name(self) -> str:
         """What residents read: the label with its short meaning ("B 区が主導")."""

@@ -175,12 +175,17 @@ def all_tables(stats: Stats) -> list[Table]:
 
 
 def table_files(view) -> dict[str, bytes]:
-    """path -> bytes for every table (used by the provider and for sizes on pages)."""
+    """path -> bytes for every table (used by the provider and for sizes on pages;
+    made once per view)."""
+    made = getattr(view, "_table_files", None)
+    if made is not None:
+        return made
     out: dict[str, bytes] = {}
     for t in all_tables(view.stats):
         out[t.csv_path] = csv_bytes(t.columns, t.records)
         out[t.json_path] = json_bytes(t, view.site)
     out["data/cases.csv"] = cases_csv(view)
+    view._table_files = out
     return out
 
 

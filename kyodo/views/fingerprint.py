@@ -23,6 +23,7 @@ from pathlib import PurePath
 
 from kyodo import __version__
 from kyodo.core.case import Case
+from kyodo.markdown.render import Rendered
 
 _ATOMS = (str, int, float, bool, type(None))
 
@@ -41,8 +42,22 @@ class Walker:
         return h.hexdigest()
 
     def _feed(self, obj, h) -> None:
+        t = type(obj)
+        if t is str or isinstance(obj, str):   # str and Markup: length-prefixed UTF-8
+            data = obj.encode("utf-8", "surrogatepass")
+            h.update(b"s" + len(data).to_bytes(8, "little") + data)
+            return
         if isinstance(obj, _ATOMS):
-            h.update(f"{type(obj).__name__}:{obj!r};".encode())
+            h.update(f"{t.__name__}:{obj!r};".encode())
+            return
+        if t is Rendered:   # a body: its HTML and headings decide what a page shows
+            key = id(obj)
+            known = self.memo.get(key)
+            if known is None:
+                known = self.digest([str(obj.html), [(x.level, x.id, x.text) for x in obj.toc]])
+                self.memo[key] = known
+                self.keep.append(obj)
+            h.update(known.encode())
             return
         if isinstance(obj, Case):
             key = id(obj)

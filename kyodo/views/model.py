@@ -74,9 +74,34 @@ def term_resolver(taxonomy: Taxonomy, stats: Stats):
     return resolve
 
 
+_DERIVED: list = []    # [(taxonomy, site, key, stats, related slugs)]: the last build's, kept alive
+
+
+def _derived(content: Content):
+    """Counts and related cases: the same as last time when no case's front matter,
+    order or settings changed (``serve`` saving a case body, for example). The
+    settings are compared as the very same objects (kyodo.model.assemble.Memo
+    keeps them while their files are unchanged)."""
+    cases = content.cases
+    key = None
+    if all(c.meta_digest for c in cases):
+        key = (repr(content.site.crosstabs), tuple((c.slug, c.meta_digest) for c in cases))
+        for tax, site, known_key, stats, slugs in _DERIVED:
+            if tax is content.taxonomy and site is content.site and known_key == key:
+                by_slug = {c.slug: c for c in cases}
+                return stats, {s: [by_slug[o] for o in others] for s, others in slugs.items()}
+    stats = count(cases, content.taxonomy, content.site.crosstabs)
+    rel = related(cases)
+    _DERIVED.clear()
+    if key is not None:
+        _DERIVED.append((content.taxonomy, content.site, key, stats,
+                         {s: [o.slug for o in others] for s, others in rel.items()}))
+    return stats, rel
+
+
 def prepare(content: Content) -> SiteView:
     """Render markdown and derive the views; raise ContentError on problems."""
-    stats = count(content.cases, content.taxonomy, content.site.crosstabs)
+    stats, related_cases = _derived(content)
     tax = content.taxonomy
 
     resolver = term_resolver(tax, stats)
@@ -130,8 +155,9 @@ def prepare(content: Content) -> SiteView:
             if size:
                 sizes[case.image.src] = size
     bank = build_bank(content)
+    stats.extra.pop("organizations", None)
     if bank:
         stats.extra["organizations"] = organization_stats(bank, content.cases)
-    return SiteView(content, stats, build_indexes(content.cases, tax), related(content.cases),
+    return SiteView(content, stats, build_indexes(content.cases, tax), related_cases,
                     case_html, chapter_html, intro, explained, sorted(images), sizes,
                     bank=bank, organization_html=organization_html)

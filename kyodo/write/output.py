@@ -212,6 +212,10 @@ class Staging:
         """Files the previous build made with fingerprint ``fp``: none (a new folder)."""
         return []
 
+    def keep_previous(self, prefix: str) -> int:
+        """Keep the previous build's files under ``prefix``: none here (a new folder)."""
+        return 0
+
     def commit(self) -> dict:
         from kyodo.write import state as state_mod
         (self.dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")

@@ -99,6 +99,17 @@ class Update:
                     self._by_fp.setdefault(old, []).append(rel)
         return list(self._by_fp.get(fp, []))
 
+    def keep_previous(self, prefix: str) -> int:
+        """Keep the previous build's files under ``prefix`` as they are (``serve``
+        writes the pages first and the search index right after)."""
+        n = 0
+        for rel, (fp, *_rest) in self.previous.items():
+            if rel.startswith(prefix) and rel not in self.fps:
+                self.fps[rel] = fp
+                self.kept.add(rel)
+                n += 1
+        return n
+
     # -- finishing ---------------------------------------------------------------------
     def _staged(self) -> list[str]:
         return [rel for rel in self.fps if rel not in self.kept and os.path.exists(str(self.out / rel) + NEW)]
