@@ -10,7 +10,6 @@ import jinja2
 
 from kyodo.render.embeds import embed_size
 from kyodo.text.wareki import fiscal_year_label, fiscal_year_short, wareki
-from kyodo.views.counts import share_text
 
 
 def _number(value) -> str:
@@ -60,7 +59,6 @@ def make_env(templates: Path) -> jinja2.Environment:
         wareki=wareki,
         number=_number,
         date_ja=_date_ja,
-        share=share_text,
     )
     env.globals.update(url=_url, embed_size=embed_size)
     return env

@@ -235,6 +235,8 @@ class Stats:
     trends: dict[str, Trend] = field(default_factory=dict)
     by_year: dict[int, "Stats"] = field(default_factory=dict)   # one fiscal year's own Stats
     year: int | None = None               # set on a by_year entry
+    # The tables printed from these counts (kyodo.views.tables.Tables), built once on first use.
+    tables: object = field(default=None, repr=False, compare=False)
 
     def term_count(self, term: Term) -> int:
         fc = self.facets.get(term.facet)

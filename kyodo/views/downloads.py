@@ -1,9 +1,10 @@
 """CSV and JSON downloads of every statistics table, and ``data/cases.csv``.
 
-The numbers come from :mod:`kyodo.views.counts`; this module only lays them
-out as records. CSV is UTF-8 with a BOM (so Excel in Japan opens it), header
-row first, one record per line, numbers without units, 西暦 years. Shares are
-written from the same integer tenths as the pages, so both always agree.
+The tables come from :mod:`kyodo.views.tables` (the same objects the pages,
+the embeds and the booklet print); this module only writes their records.
+CSV is UTF-8 with a BOM (so Excel in Japan opens it), header row first, one
+record per line, numbers without units, 西暦 years. Shares are written from
+the same integer tenths as the pages, so both always agree.
 """
 
 from __future__ import annotations
@@ -11,36 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
 
-from kyodo.text.wareki import fiscal_year_label, fiscal_year_short
-from kyodo.views.counts import Stats, tenths_text, tenths_value
+from kyodo.text.wareki import fiscal_year_short
+from kyodo.views.counts import tenths_text, tenths_value
+from kyodo.views.tables import Column, StatTable, published
 
 BOM = "\ufeff"
-
-
-@dataclass
-class Column:
-    key: str          # JSON key
-    label: str        # CSV header (Japanese)
-    share: bool = False   # a percentage held as tenths
-
-
-@dataclass
-class Table:
-    name: str                     # file and embed name: "facet-partner", "2024-cross-partner-domain"
-    title: str
-    columns: list[Column]
-    records: list[dict]
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def csv_path(self) -> str:
-        return f"data/stats/{self.name}.csv"
-
-    @property
-    def json_path(self) -> str:
-        return f"data/stats/{self.name}.json"
 
 
 # A text cell starting with one of these is a formula to Excel and other
@@ -77,7 +54,7 @@ def csv_bytes(columns: list[Column], records: list[dict]) -> bytes:
     return (BOM + buf.getvalue()).encode("utf-8")
 
 
-def json_bytes(table: Table, site) -> bytes:
+def json_bytes(table: StatTable, site) -> bytes:
     records = [{c.key: (tenths_value(r.get(c.key)) if c.share else r.get(c.key)) for c in table.columns}
                for r in table.records]
     data = {
@@ -91,89 +68,6 @@ def json_bytes(table: Table, site) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-# ---------------------------------------------------------------------------
-# The tables
-
-
-def scope_prefix(year: int | None) -> str:
-    return f"{year}-" if year is not None else ""
-
-
-def scope_title(year: int | None) -> str:
-    return f"（{fiscal_year_label(year)}）" if year is not None else ""
-
-
-def facet_table(stats: Stats, key: str, year: int | None = None) -> Table:
-    fc = stats.facets[key]
-    f = fc.facet
-    cols = [Column("slug", "スラッグ"), Column("label", f.label), Column("cases", "件数"),
-            Column("share_of_assignments", "延べ件数に対する割合（%）", True),
-            Column("share_of_cases", "事例数に対する割合（%）", True)]
-    recs = [{"slug": tc.term.slug, "label": tc.term.label, "cases": tc.cases,
-             "share_of_assignments": fc.share_of_assignments(tc), "share_of_cases": fc.share_of_cases(tc)}
-            for tc in fc.terms]
-    notes = [f"延べ件数 {fc.assignments} 件（事例 {stats.cases} 件）。割合は延べ件数に対する割合で、"
-             "それぞれ小数第 2 位を四捨五入しています。"]
-    if f.multiple:
-        notes.append("1 件の事例が複数の値にあてはまることがあるため、件数の合計が事例数を上回ることがあります。")
-    return Table(f"{scope_prefix(year)}facet-{key}", f"{f.label}別の事例数{scope_title(year)}", cols, recs, notes)
-
-
-def crosstab_table(stats: Stats, key: str, year: int | None = None) -> Table:
-    tab = stats.crosstabs[key]
-    cols = [Column("slug", "スラッグ"), Column("label", tab.rows.label)]
-    cols += [Column(f"cases_{c.slug}", f"{c.label}（件数）") for c in tab.cols.terms]
-    cols.append(Column("total", "合計（件数）"))
-    cols += [Column(f"share_{c.slug}", f"{c.label}（行内の割合%）", True) for c in tab.cols.terms]
-    cols += [Column(f"above_{c.slug}", f"{c.label}（平均より高い=1）") for c in tab.cols.terms]
-    recs = []
-    for row in tab.stack_rows():
-        rec = {"slug": row.key, "label": row.label, "total": row.total}
-        for s in row.segments:
-            rec[f"cases_{s.key}"] = s.value
-            rec[f"share_{s.key}"] = s.tenths
-            rec[f"above_{s.key}"] = None if row.is_average else int(s.above)
-        recs.append(rec)
-    notes = [f"各行の割合は、その{tab.rows.label}の延べ件数に対する{tab.cols.label}ごとの割合です。"
-             f"最後の行「全体（平均）」は、全事例の{tab.cols.label}の割合です。"]
-    return Table(f"{scope_prefix(year)}cross-{tab.slug}",
-                 f"{tab.rows.label}×{tab.cols.label}の事例数{scope_title(year)}", cols, recs, notes)
-
-
-def years_table(stats: Stats) -> Table:
-    cols = [Column("year", "年度（西暦）"), Column("label", "年度（和暦）"), Column("cases", "件数"),
-            Column("share", "割合（%）", True)]
-    recs = [{"year": int(b.key), "label": b.label, "cases": b.value, "share": b.tenths} for b in stats.year_bars()]
-    return Table("years", "年度別の事例数", cols, recs, [f"事例 {stats.cases} 件に対する割合です。"])
-
-
-def trend_table(stats: Stats, key: str) -> Table:
-    tr = stats.trends[key]
-    cols = [Column("year", "年度（西暦）"), Column("label", "年度（和暦）")]
-    cols += [Column(f"cases_{t.slug}", f"{t.label}（件数）") for t in tr.facet.terms]
-    cols.append(Column("total", "延べ件数"))
-    recs = []
-    for i, y in enumerate(tr.years):
-        rec = {"year": y, "label": fiscal_year_short(y), "total": tr.year_total(i)}
-        for t in tr.facet.terms:
-            rec[f"cases_{t.slug}"] = tr.counts[t.slug][i]
-        recs.append(rec)
-    return Table(f"trend-{key}", f"年度別・{tr.facet.label}別の事例数", cols, recs,
-                 ["1 件の事例が複数の値にあてはまるときは、それぞれに数えています。"] if tr.facet.multiple else [])
-
-
-def all_tables(stats: Stats) -> list[Table]:
-    """Every statistics table of the site, in page order."""
-    tables = [facet_table(stats, k) for k in stats.facets]
-    tables += [crosstab_table(stats, k) for k in stats.crosstabs]
-    tables.append(years_table(stats))
-    tables += [trend_table(stats, k) for k in stats.trends]
-    for y, s in stats.by_year.items():
-        tables += [facet_table(s, k, y) for k in s.facets]
-        tables += [crosstab_table(s, k, y) for k in s.crosstabs]
-    return tables
-
-
 def table_files(view) -> dict[str, bytes]:
     """path -> bytes for every table (used by the provider and for sizes on pages;
     made once per view)."""
@@ -181,7 +75,7 @@ def table_files(view) -> dict[str, bytes]:
     if made is not None:
         return made
     out: dict[str, bytes] = {}
-    for t in all_tables(view.stats):
+    for t in published(view.stats):
         out[t.csv_path] = csv_bytes(t.columns, t.records)
         out[t.json_path] = json_bytes(t, view.site)
     out["data/cases.csv"] = cases_csv(view)

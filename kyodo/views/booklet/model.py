@@ -3,8 +3,9 @@
 Cases are printed once each, in numbered order: grouped by the configured
 facet (a case with several terms of that facet is printed in the group of its
 first term and listed on the other groups' title pages), catalogue order
-within a group. Figures come from :func:`kyodo.views.counts.count`, run over
-exactly the cases in the booklet.
+within a group. Figures are the counts of exactly the cases in the booklet
+(:func:`scope_stats`), printed from the site's table models
+(kyodo/views/tables.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from kyodo.parallel import pmap
 from kyodo.text.wareki import fiscal_year_short
 from kyodo.views.counts import Stats, count
 from kyodo.views.model import SiteView, term_resolver
+from kyodo.views.tables import Tables, tables
 
 BOOKLET_ROOT = "../"      # the print page lives one folder down: booklet/
 COMPACT_BELOW = 20        # editions with fewer cases get the compact statistics section
@@ -101,6 +103,11 @@ class Booklet:
     memo_pages: int = 0            # notes pages that pad the page count to a multiple of 4
 
     @property
+    def tables(self) -> Tables:
+        """The statistics tables, the very models the site's pages print."""
+        return tables(self.stats)
+
+    @property
     def compact(self) -> bool:
         """A small edition: statistics as tables only, flowing on few pages."""
         return len(self.entries) < COMPACT_BELOW
@@ -138,13 +145,24 @@ def years_label(stats: Stats) -> str:
     return f"{fiscal_year_short(first)}〜{fiscal_year_short(last)}（{first}〜{last}年度）"
 
 
+def scope_stats(view: SiteView, selection: Selection, cases: list[Case]) -> Stats:
+    """The counts of the booklet's cases: the site's own (the whole catalogue, or
+    one fiscal year's, as on stats/year/<year>/), counted anew only for a
+    selection that no statistics page shows."""
+    if not selection.is_subset:
+        return view.stats
+    if not selection.terms and len(selection.years) == 1 and selection.years[0] in view.stats.by_year:
+        return view.stats.by_year[selection.years[0]]
+    return count(cases, view.taxonomy, view.site.crosstabs)
+
+
 def build_booklet(view: SiteView, selection: Selection | None = None) -> Booklet:
     """The booklet for ``view`` (all published cases, or the selection's subset)."""
     site, tax = view.site, view.taxonomy
     cfg: BookletConfig = site.extra.get("booklet") or BookletConfig()
     selection = selection or Selection()
     cases = [c for c in view.cases if selection.keeps(c)]
-    stats = count(cases, tax, site.crosstabs)
+    stats = scope_stats(view, selection, cases)
 
     # One long page: no heading ids (they would repeat), footnote ids per case.
     md = Markdown(view.content.root / "images", term_resolver(tax, stats), heading_ids=False)

@@ -7,8 +7,9 @@
     stats/year/<year>/…            the same pages for one fiscal year
     embed/stats/<name>/            one chart and table, for the ward's website
 
-All numbers come from ``view.stats`` (kyodo/views/counts.py); the tables'
-CSV/JSON files come from kyodo/views/downloads.py.
+All numbers come from ``view.stats`` (kyodo/views/counts.py); every table is a
+model from kyodo/views/tables.py, printed by the pages, the embeds and the
+booklet, and written as CSV/JSON by kyodo/views/downloads.py.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from dataclasses import dataclass, field
 from kyodo.views.page import HOME, Crumb, Page
 from kyodo.text.wareki import fiscal_year_label, fiscal_year_short
 from kyodo.views.counts import Stats, percent_text, tenths_text
-from kyodo.views.downloads import (crosstab_table, facet_table, scope_prefix, size_text, table_files,
-                                   trend_table, years_table)
+from kyodo.views.downloads import size_text, table_files
+from kyodo.views.tables import scope_prefix, tables
 from kyodo.views.model import SiteView
 
 STATS = Crumb("統計", "stats/")
@@ -67,18 +68,18 @@ def stats_pages(view: SiteView) -> list[Page]:
     pages += _scope(view, stats, None, files, embeds)
 
     # Trends by fiscal year.
-    tables = [years_table(stats)] + [trend_table(stats, k) for k in stats.trends]
-    dl = _downloads(view, files, tables)
+    t = tables(stats)
+    dl = _downloads(view, files, [t.years, *t.trends.values()])
     url = "stats/year/"
-    emb = {"years": _embed(view, "years", "年度別の事例数", "years", stats.year_bars(), 0, url)}
+    emb = {"years": _embed(view, "years", t.years.title, "years", stats.year_bars(), 0, url)}
     for k, tr in stats.trends.items():
-        emb[f"trend-{k}"] = _embed(view, f"trend-{k}", f"年度別・{tr.facet.label}別の事例数",
-                                   "count", tr.stack_rows()[::-1], 0, url)
+        emb[f"trend-{k}"] = _embed(view, f"trend-{k}", t.trends[k].title, "count", tr.stack_rows()[::-1], 0, url)
     pages.append(Page(url, "stats/years.html", "年度別の統計", "stats_years",
                       "協働事例の件数の年度ごとの推移と、分類ごとの推移です。", [HOME, STATS],
-                      dict(HELPERS, s=stats, year=None, base="stats/", dl=dl, embeds=emb)))
-    embeds += [(emb["years"], {"kind": "years", "s": stats, "year": None, "dl": dl["years"]})]
-    embeds += [(emb[f"trend-{k}"], {"kind": "trend", "key": k, "s": stats, "year": None, "dl": dl[f"trend-{k}"]})
+                      dict(HELPERS, s=stats, t=t, year=None, base="stats/", dl=dl, embeds=emb)))
+    embeds += [(emb["years"], {"kind": "years", "s": stats, "table": t.years, "year": None, "dl": dl["years"]})]
+    embeds += [(emb[f"trend-{k}"], {"kind": "trend", "key": k, "s": stats, "table": t.trends[k], "year": None,
+                                    "dl": dl[f"trend-{k}"]})
                for k in stats.trends]
 
     for y, s in stats.by_year.items():
@@ -103,24 +104,24 @@ def _scope(view: SiteView, s: Stats, year: int | None, files: dict[str, bytes],
     base = "stats/" if year is None else f"stats/year/{year}/"
     prefix = scope_prefix(year)
     where = "" if year is None else f"（{fiscal_year_short(year)}）"
-    tables = [facet_table(s, k, year) for k in s.facets] + [crosstab_table(s, k, year) for k in s.crosstabs]
-    dl = _downloads(view, files, tables)
-    common = dict(HELPERS, s=s, year=year, base=base, dl=dl)
+    t = tables(s)
+    dl = _downloads(view, files, [*t.facets.values(), *t.crosstabs.values()])
+    common = dict(HELPERS, s=s, t=t, year=year, base=base, dl=dl)
     pages: list[Page] = []
 
     emb: dict[str, Embed] = {}
     for k, fc in s.facets.items():
         name = f"{prefix}facet-{k}"
-        note = f"割合は延べ {fc.assignments:,} 件（事例 {s.cases:,} 件）に対する割合です。" + (
-            "1 件の事例が複数の値にあてはまるため、延べ件数は事例数を上回ります。" if fc.exceeds else "")
+        table = t.facets[k]
         emb[name] = _embed(view, name, f"{fc.facet.label}別の事例数{where}", "bar", fc.bars() if s.cases else [],
-                           len(note), f"{base}{k}/")
-        embeds.append((emb[name], {"kind": "facet", "key": k, "s": s, "year": year, "dl": dl[name]}))
+                           len(table.note), f"{base}{k}/")
+        embeds.append((emb[name], {"kind": "facet", "key": k, "s": s, "table": table, "year": year, "dl": dl[name]}))
     for k, tab in s.crosstabs.items():
         name = f"{prefix}cross-{tab.slug}"
+        table = t.crosstabs[k]
         emb[name] = _embed(view, name, f"{tab.rows.label}×{tab.cols.label}の事例数{where}", "share",
-                           tab.stack_rows() if s.cases else [], 45, f"{base}{tab.slug}/")
-        embeds.append((emb[name], {"kind": "cross", "key": k, "s": s, "year": year, "dl": dl[name]}))
+                           tab.stack_rows() if s.cases else [], len(table.note), f"{base}{tab.slug}/")
+        embeds.append((emb[name], {"kind": "cross", "key": k, "s": s, "table": table, "year": year, "dl": dl[name]}))
 
     if year is None:
         overview = Page(base, "stats/overview.html", "統計", "stats",
