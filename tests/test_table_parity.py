@@ -2,9 +2,9 @@
 
 Every number and percentage in the booklet's statistics section (its print
 HTML, rendered by kyodo's booklet code; no PDF is typeset here) equals the
-same table on the site's statistics page and in its CSV download, for the
-sample and for a generated corpus with awkward shares (three terms at 1/3
-each, several values per case, a year with no case).
+same table on the site's statistics page, its embed page and its CSV
+download, for the sample and for a generated corpus with awkward shares
+(three terms at 1/3 each, several values per case, a year with no case).
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ CHECKS = {"facet": check_facet, "years": check_years, "cross": check_crosstab}
 
 
 def compare(view, site: Path, selection: Selection | None = None, year: int | None = None) -> set[str]:
-    """Compare the booklet's tables with the site's pages and CSV; the names compared."""
+    """Compare the booklet's tables with the site's pages, embed pages and CSV; the names compared."""
     base = "stats/" if year is None else f"stats/year/{year}/"
     prefix = "" if year is None else f"{year}-"
     compared = set()
@@ -197,8 +197,9 @@ def compare(view, site: Path, selection: Selection | None = None, year: int | No
         if name == "years" and year is not None:
             continue                                     # one year's span: no page of its own
         page = "stats/year" if name == "years" else base + name.split("-", 1)[1]
-        shown = site_table(site, page, caption(table))
-        assert rows_of(table) == rows_of(shown), f"{name}: the booklet and {page} differ"
+        for where in (page, f"embed/stats/{prefix}{name}"):          # the page and its embed page
+            shown = site_table(site, where, caption(table))
+            assert rows_of(table) == rows_of(shown), f"{name}: the booklet and {where} differ"
         CHECKS[name.split("-")[0]](rows_of(table), read_csv(csv_path))
         compared.add(name)
     return compared
