@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from kyodo.model.taxonomy import Term
 from kyodo.text.wareki import fiscal_year_label, fiscal_year_short
-from kyodo.views.counts import Stats, percent_text, tenths_text
+from kyodo.views.counts import Bar, OrgStats, Stats, percent_text, tenths_text
 
 DASH = "—"          # a cell with nothing to show (no share of a total)
 ABOVE = "▲"         # a crosstab share above the overall average
@@ -277,3 +277,21 @@ def trend_table(stats: Stats, key: str) -> StatTable:
                      rows, columns,
                      ["1 件の事例が複数の値にあてはまるときは、それぞれに数えています。"] if f.multiple else [],
                      newest_first=True, nowrap=True)
+
+
+def bar_table(name: str, title: str, corner: str, bars: list[Bar], whole: str, unit: str) -> StatTable:
+    """Counts and shares of one whole (e.g. the registered organisations by kind):
+    ``whole`` names the denominator in the caption, ``unit`` heads the counts."""
+    rows = [Row(b.key, b.label, (Cell(b.value), Cell(tenths=b.tenths, share=True))) for b in bars]
+    columns = _key_columns("key", "キー", corner) + [Column("count", unit, cell=0, part="count"),
+                                                     Column("share", "割合（%）", True, 1, "tenths")]
+    return StatTable(name, title, f"{title}（{whole}）", f"{title}の表", corner,
+                     [Head(unit), Head("割合")], rows, columns)
+
+
+def organization_tables(o: OrgStats) -> dict[str, StatTable]:
+    """The tables of stats/organizations/: organisations by kind, and by their number of cases."""
+    whole = f"登録団体 {o.organizations:,} 団体"
+    return {"kind": bar_table("organizations-kind", "種類別の協働団体の数", "種類", o.by_kind, whole, "団体数"),
+            "distribution": bar_table("organizations-cases", "協働した事例の数ごとの団体の数", "協働した事例の数",
+                                      o.distribution, whole, "団体数")}

@@ -12,6 +12,7 @@ from kyodo.views.page import HOME, Crumb, Page, last_updated
 from kyodo.views.counts import percent_text, tenths_text
 from kyodo.views.model import SiteView
 from kyodo.views.organizations import INDEX_URL, term_counts
+from kyodo.views.tables import organization_tables
 
 INDEX = Crumb("協働団体", INDEX_URL)
 STATS_URL = "stats/organizations/"
@@ -46,6 +47,7 @@ def organization_pages(view: SiteView) -> list[Page]:
     pages.append(Page(STATS_URL, "stats/organizations.html", "協働団体の統計", "stats_organizations",
                       "区と協働した団体を、種類と協働した事例の数で集計した統計です。", [HOME, Crumb("統計", "stats/")],
                       {"o": view.stats.extra["organizations"], "tenths": tenths_text, "pct": percent_text,
+                       "tables": organization_tables(view.stats.extra["organizations"]),
                        "s": view.stats, "year": None, "base": "stats/"}, lastmod=newest))
     pages.append(Page("assets/organizations.css", "organizations.css", "", "asset", in_sitemap=False))
     return pages
