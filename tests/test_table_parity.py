@@ -236,3 +236,28 @@ def test_a_selection_no_page_shows_is_counted_from_its_own_cases(awkward):
     rows = rows_of(booklet_tables(view, Selection(terms={"lead": (lead.terms[0],)}))["facet-lead"])
     kept = [c for c in view.cases if lead.terms[0] in c.terms["lead"]]
     assert booklet.stats.cases == len(kept) and cell(rows[0][1])[0] == str(len(kept))
+
+
+def test_the_model_holds_the_printed_text_and_the_records():
+    """Without a build: the cells carry the text every output prints, the records the same integers."""
+    from kyodo.views.counts import count
+    from kyodo.views.tables import tables
+    from tests.test_counts import case, taxonomy
+
+    tax = taxonomy()
+    cases = [case(tax, "p", who=["a"], lead=["x"], dept=["d1"]), case(tax, "q", who=["b"], lead=["y"], dept=["d1"]),
+             case(tax, "r", who=["c"], lead=["z", "x"], dept=["d2"])]
+    stats = count(cases, tax, [("who", "lead")])
+    t = tables(stats)
+    assert tables(stats) is t                                   # built once, then shared
+    who = t.facets["who"]
+    assert [c.text for c in who.foot[0].cells] == ["3", "99.9%", "—"]
+    assert [r["share_of_assignments"] for r in who.records] == [333, 333, 333]
+    assert who.exceeds_note == "" and t.facets["lead"].exceeds_note.endswith("（4 件）は事例数（3 件）を上回ります。")
+    cross = t.crosstabs["who/lead"]
+    avg = cross.foot[0]
+    assert avg.label == "全体（平均）" and all(c.above is None for c in avg.cells)
+    c_row = next(r for r in cross.body if r.key == "c")
+    assert [c.text for c in c_row.cells] == ["1（50.0%）", "0（0.0%）", "1（50.0%）", "2"]
+    assert c_row.cells[2].mark == "▲" and c_row.cells[2].mark_note == "全体の平均より 25.0 ポイント高い"
+    assert cross.records[-1]["above_z"] is None and cross.records[2]["above_z"] == 1
