@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from kyodo.booklet.make import booklet_html
-from kyodo.booklet.model import build_booklet
-from kyodo.booklet.selection import Selection
+from kyodo.post.booklet.make import booklet_html
+from kyodo.views.booklet.model import build_booklet
+from kyodo.views.booklet.selection import Selection
 from kyodo.commands.build import build
 from kyodo.commands.check import validate
 from tests.factory import SAMPLE, case_text, make_content

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kyodo.model.taxonomy import Term
+from kyodo.core.taxonomy import Term
 from kyodo.text.wareki import fiscal_year_label, fiscal_year_short
 from kyodo.views.counts import Bar, OrgStats, Stats, percent_text, tenths_text
 
