@@ -28,6 +28,14 @@ from kyodo.markdown.render import Rendered
 _ATOMS = (str, int, float, bool, type(None))
 
 
+# Digests of objects that never change once made (cases, rendered bodies, frozen
+# dataclasses such as terms), kept between the builds of one process (``serve``
+# reuses its cases and bodies): id -> (object, digest). The object is kept so
+# that its id cannot be reused by another.
+_STABLE: dict[int, tuple[object, str]] = {}
+_STABLE_MAX = 400_000
+
+
 class Walker:
     """A canonical, process-independent encoding of plain data (sets sorted,
     dataclasses by field), memoised per object for the shared big ones."""
@@ -35,6 +43,16 @@ class Walker:
     def __init__(self):
         self.memo: dict[int, str] = {}
         self.keep: list = []          # memoised objects stay alive, so ids stay unique
+        if len(_STABLE) > _STABLE_MAX:
+            _STABLE.clear()
+
+    def _stable(self, obj, make) -> str:
+        hit = _STABLE.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            return hit[1]
+        known = make()
+        _STABLE[id(obj)] = (obj, known)
+        return known
 
     def digest(self, obj) -> str:
         h = hashlib.blake2b(digest_size=16)
@@ -51,23 +69,20 @@ class Walker:
             h.update(f"{t.__name__}:{obj!r};".encode())
             return
         if t is Rendered:   # a body: its HTML and headings decide what a page shows
-            key = id(obj)
-            known = self.memo.get(key)
-            if known is None:
-                known = self.digest([str(obj.html), [(x.level, x.id, x.text) for x in obj.toc]])
-                self.memo[key] = known
-                self.keep.append(obj)
-            h.update(known.encode())
+            h.update(self._stable(obj, lambda: Walker().digest([str(obj.html), [(x.level, x.id, x.text)
+                                                                                for x in obj.toc]])).encode())
             return
         if isinstance(obj, Case):
+            # The file's hash decides the whole case (taxonomy, site and the
+            # organisations are in the site fingerprint); a case made in code
+            # has none and is walked field by field, each time.
+            if obj.digest:
+                h.update(f"case:{obj.slug}:{obj.digest};".encode())
+                return
             key = id(obj)
             known = self.memo.get(key)
             if known is None:
-                # The file's hash decides the whole case (taxonomy, site and the
-                # organisations are in the site fingerprint); a case made in code
-                # has none and is walked field by field.
-                known = f"case:{obj.slug}:{obj.digest}" if obj.digest else self._fields(obj)
-                self.memo[key] = known
+                known = self.memo[key] = self._fields(obj)
                 self.keep.append(obj)
             h.update(known.encode())
             return
@@ -101,6 +116,9 @@ class Walker:
             h.update(f"set({','.join(parts)})".encode())
             return
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            if t.__dataclass_params__.frozen:
+                h.update(self._stable(obj, lambda: self._fields(obj)).encode())
+                return
             key = id(obj)
             known = self.memo.get(key)
             if known is None:
