@@ -35,11 +35,15 @@ def _url(ctx, path: str = "") -> str:
 
 
 def templates_digest(templates: Path) -> str:
-    """Every template's name and bytes: a page's fingerprint includes it."""
+    """Every template's name and bytes, and kyodo's own code (a developer's
+    change to a view must not leave pages of the last build): a page's
+    fingerprint includes it."""
     h = hashlib.blake2b(digest_size=16)
-    for path in sorted(Path(templates).rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(templates).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    code = Path(__file__).resolve().parent.parent
+    for root in (Path(templates), code):
+        for path in sorted(root.rglob("*.py" if root == code else "*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
