@@ -440,7 +440,9 @@ def test_heading_ids_and_term_lines_grow_linearly(tmp_path, unit):
     from kyodo.markdown.render import Markdown
     md = Markdown(tmp_path, lambda facet, value: ("form/x/", "委託", 1))
     small, large = unit * 2000, unit * 8000
-    ratio = _cpu(lambda: md.render(large)) / max(_cpu(lambda: md.render(small)), 1e-3)
+    # The best of three runs each: a busy machine only ever adds time.
+    ratio = min(_cpu(lambda: md.render(large)) for _ in range(3)) / max(min(_cpu(lambda: md.render(small))
+                                                                            for _ in range(3)), 1e-3)
     assert ratio < 9, ratio          # quadratic would be about 16
     if unit.startswith("##"):
         ids = [h.id for h in md.render(unit * 2000).toc]
