@@ -31,7 +31,7 @@ from kyodo.commands.build import build  # noqa: E402
 from kyodo.commands.check import validate  # noqa: E402
 from kyodo.parallel import workers  # noqa: E402
 from kyodo.post import cards as cards_mod  # noqa: E402
-from kyodo.render.plan import cards, plan  # noqa: E402
+from kyodo.views.sources import plan  # noqa: E402
 from kyodo.write.output import Staging  # noqa: E402
 
 GEN = Path(os.environ.get("KYODO_CORPUS_GEN", "/work/shared/corpus/gen_corpus.py"))
@@ -51,8 +51,8 @@ def measure(n: int, tmp: Path, whole_build: bool = True) -> None:
     site_yml.write_text(site_yml.read_text(encoding="utf-8") + "\ncards:\n  cases: true\n", encoding="utf-8")
     os.environ["KYODO_CACHE"] = str(tmp / f"cache{n}")
     view = validate(content)
-    pages = plan(view)
-    all_cards = cards(pages)
+    pages = plan(view).pages
+    all_cards = [p.card for p in pages if p.card is not None]
     out = tmp / f"out{n}"
     staging = Staging(out)
     with staging:
