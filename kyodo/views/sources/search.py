@@ -6,5 +6,8 @@ from kyodo.views.page import HOME, Page
 
 
 def pages(view) -> list[Page]:
-    return [Page("search/", "search.html", "事例を検索", "search",
-                 "協働事例をキーワードと分類で検索します。", [HOME], {}, in_sitemap=False)]
+    if view.bank:   # the 団体情報バンク's organisations are searched too
+        title, description = "事例と協働団体を検索", "協働事例と協働団体をキーワードで、協働事例を分類でも検索します。"
+    else:
+        title, description = "事例を検索", "協働事例をキーワードと分類で検索します。"
+    return [Page("search/", "search.html", title, "search", description, [HOME], {}, in_sitemap=False)]
