@@ -25,7 +25,7 @@ from kyodo.views.downloads import download_files
 from kyodo.views.model import SiteView
 from kyodo.views.organization_data import organization_files
 from kyodo.views.schema import schema_files
-from kyodo.views.fingerprint import page_fingerprints, site_fingerprint
+from kyodo.views.fingerprint import front_matter_fingerprint, page_fingerprints, site_fingerprint
 from kyodo.views.sources import plan
 from kyodo.write.output import check_out_dir
 from kyodo.write.update import open_output
@@ -76,7 +76,7 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None, kee
     planned = plan(view)
     pages = planned.pages
     site_fp = site_fingerprint(view, planned.nav, templates_digest(paths.TEMPLATES))
-    for page, fp in zip(pages, page_fingerprints(pages, site_fp)):
+    for page, fp in zip(pages, page_fingerprints(pages, site_fp, front=front_matter_fingerprint(view.cases))):
         page.fingerprint = fp
     phase = phase or (lambda name: None)
     phase("計画")

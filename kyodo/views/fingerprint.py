@@ -163,11 +163,26 @@ def site_fingerprint(view, nav, salt: str = "") -> str:
     ])
 
 
-def page_fingerprints(pages, site_fp: str, walker: Walker | None = None) -> list[str]:
-    """One fingerprint per page, in order."""
+def front_matter_fingerprint(cases) -> str | None:
+    """Every case's file name and front matter, in catalogue order (None when a
+    case was not read from a file)."""
+    if not all(c.meta_digest for c in cases):
+        return None
+    return hashlib.blake2b("\x1f".join(f"{c.slug}:{c.meta_digest}" for c in cases).encode(),
+                           digest_size=16).hexdigest()
+
+
+def page_fingerprints(pages, site_fp: str, walker: Walker | None = None, front: str | None = None) -> list[str]:
+    """One fingerprint per page, in order. A light page (lists, statistics:
+    what the site and the cases' front matter make) is fingerprinted by those
+    alone (``front``), without walking its context; a case's page by its context."""
     walker = walker or Walker()
     out = []
     for p in pages:
+        if p.light and front:
+            out.append(walker.digest([site_fp, front, p.url, p.template, p.title, p.kind, p.description, p.crumbs,
+                                      p.in_sitemap, p.root_override, p.lastmod, p.card]))
+            continue
         context = p.context
         if p.kind == "sitemap":   # every listed page: its URL and lastmod only
             context = [(q.url, q.lastmod) for q in context["listed"]]

@@ -43,6 +43,7 @@ class Page:
     card: Card | None = None         # og:image (set for every HTML page by the planner)
     source: str = ""                 # the page source that made it (set by the planner)
     fingerprint: str = ""            # what the page is made of (kyodo/views/fingerprint.py)
+    light: bool = False              # made of the site and the cases' front matter only (no body)
 
     @property
     def output(self) -> str:
@@ -69,5 +70,5 @@ def listing_pages(view, items, base: str, template: str, kind: str, title: str,
     for pager in paginate(items, view.site.per_page, base):
         suffix = f"（{pager.number}/{pager.total}ページ）" if pager.total > 1 else ""
         pages.append(Page(pager.url, template, title + suffix, kind, description, crumbs,
-                          dict(context, pager=pager), lastmod=last_updated(pager.items)))
+                          dict(context, pager=pager), lastmod=last_updated(pager.items), light=True))
     return pages

@@ -45,8 +45,10 @@ def plan(view, sources=SOURCES) -> Plan:
     for source in sources:
         made = source.pages(view)
         name = source.__name__.rsplit(".", 1)[-1]
+        light = getattr(source, "LIGHT", False)
         for p in made:
             p.source = name
+            p.light = p.light or light
         pages += made
         if hasattr(source, "nav"):
             items += source.nav(view, NavItem)
@@ -57,7 +59,7 @@ def plan(view, sources=SOURCES) -> Plan:
     assign_cards(view, pages)
     made = sitemap.pages(view, pages)
     for p in made:
-        p.source = "sitemap"
+        p.source, p.light = "sitemap", True
     pages += made
     urls = {p.url for p in pages}
     nav: dict[str, list[NavItem]] = {}

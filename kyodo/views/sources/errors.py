@@ -6,6 +6,9 @@ from urllib.parse import urlsplit
 
 from kyodo.views.page import HOME, Page
 
+# Its pages show the site and the cases' front matter only (kyodo/views/fingerprint.py).
+LIGHT = True
+
 
 def pages(view) -> list[Page]:
     site = view.site

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from kyodo.views.page import HOME, Crumb, Page, last_updated, listing_pages
 
+# Its pages show the site and the cases' front matter only (kyodo/views/fingerprint.py).
+LIGHT = True
+
 
 def pages(view) -> list[Page]:
     newest = last_updated(view.cases)

@@ -7,6 +7,9 @@ import hashlib
 
 from kyodo.views.page import Page
 
+# Its pages show the site and the cases' front matter only (kyodo/views/fingerprint.py).
+LIGHT = True
+
 JST = dt.timezone(dt.timedelta(hours=9))
 
 

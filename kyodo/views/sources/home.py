@@ -5,6 +5,9 @@ from __future__ import annotations
 from kyodo.text.describe import describe
 from kyodo.views.page import Page, last_updated
 
+# Its pages show the site and the cases' front matter only (kyodo/views/fingerprint.py).
+LIGHT = True
+
 
 def pages(view) -> list[Page]:
     site = view.site

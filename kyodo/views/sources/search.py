@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from kyodo.views.page import HOME, Page
 
+# Its pages show the site and the cases' front matter only (kyodo/views/fingerprint.py).
+LIGHT = True
+
 
 def pages(view) -> list[Page]:
     if view.bank:   # the 団体情報バンク's organisations are searched too

@@ -23,6 +23,9 @@ from kyodo.views.downloads import size_text, table_files
 from kyodo.views.tables import scope_prefix, tables
 from kyodo.views.model import SiteView
 
+# Its pages show the site and the cases' front matter only (kyodo/views/fingerprint.py).
+LIGHT = True
+
 STATS = Crumb("統計", "stats/")
 
 # Formatting helpers the statistics templates call (same integers as CSV/JSON).

@@ -5,6 +5,9 @@ from __future__ import annotations
 from kyodo.text.wareki import fiscal_year_label
 from kyodo.views.page import HOME, Crumb, Page, listing_pages
 
+# Its pages show the site and the cases' front matter only (kyodo/views/fingerprint.py).
+LIGHT = True
+
 YEARS = Crumb("年度別", "year/")
 
 
