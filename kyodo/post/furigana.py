@@ -311,11 +311,15 @@ def write(staging, view, pages, env: jinja2.Environment, renderer_common: dict) 
     site = Site(urls, base_path)
     # A ruby page is made of its page, the readings, this code and which URLs are pages.
     salt = digest(_salt(view.content.readings), base_path, "\x1f".join(sorted(urls)))
+    total = len(eligible)
     eligible = [p for p in eligible if staging.want(PREFIX + p.output, digest(p.fingerprint, salt) if p.fingerprint else None)]
     if not eligible:
         return {"pages": 0}
     reader = Reader(view.content.readings)
-    stats = seed(view, reader)
+    # Many pages to make: every case's analysis from the cache first. A few (one case
+    # edited): their texts are analysed as they come, without reading the whole cache.
+    seeded = len(eligible) > max(50, total // 10)
+    stats = seed(view, reader) if seeded else {"items": 0, "analysed": 0, "page_texts": {}}
     switch = env.get_template(SWITCH)
 
     def job(i: int) -> dict[str, str]:
@@ -334,7 +338,7 @@ def write(staging, view, pages, env: jinja2.Environment, renderer_common: dict) 
     fresh: dict[str, str] = {}
     for part in pmap(job, len(eligible)):
         fresh.update(part)
-    if fresh:   # texts of the pages themselves, kept for the next build
+    if fresh and seeded:   # texts of the pages themselves, kept for the next build
         merged = page_texts if len(page_texts) + len(fresh) <= PAGE_TEXTS_MAX else {}
         merged.update(fresh)
         _cache(view).put_json(PAGE_TEXTS, merged)
