@@ -21,9 +21,6 @@ EMBED_WIDTHS = (320, 375, 750)
 _PAGE_MAX, _PAD_X, _PAD_Y = 768, 24, 20     # main.embed-main: max-width 48rem, padding
 _CHART_UNITS, _CHART_MAX = 288, 360         # charts: laid out for 288 px, shown up to 22.5rem
 _SAFETY = 24
-_CHART_KIND = {"facet": "bar", "cross": "share", "trend": "count", "years": "years"}
-_CHART_SOURCE = """{% import "charts/macros.html" as charts %}{% if kind == "bar" %}{{ charts.bar_chart("c", "", rows) }}\
-{% elif kind == "years" %}{{ charts.year_chart("c", "", rows) }}{% else %}{{ charts.stacked_chart("c", "", rows, kind) }}{% endif %}"""
 _VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 
 
@@ -49,18 +46,16 @@ def embed_heights(title: str, chart_units: float, note_chars: int, source_chars:
     return out
 
 
-_chart_template = None
+_DRAW = {"bar": "bar_chart", "years": "year_chart"}
 
 
-def _chart_units(env, kind: str, rows) -> float:
-    """The height (in chart units) of the chart the embed page draws: the same macro, rendered."""
-    global _chart_template
-    if _chart_template is None:
-        _chart_template = env.from_string(_CHART_SOURCE)
-    m = _VIEWBOX.search(_chart_template.render(kind=kind, rows=rows))
+def _chart_units(env, kind: str, rows, title: str) -> float:
+    """The height (in chart units) of the chart the embed page draws: the same chart, drawn once."""
+    charts = env.globals["charts"]
+    name = _DRAW.get(kind, "stacked_chart")
+    svg = getattr(charts, name)("c", title, rows) if name != "stacked_chart" else charts.stacked_chart("c", title, rows, kind)
+    m = _VIEWBOX.search(str(svg))
     return float(m.group(2)) * _CHART_UNITS / float(m.group(1)) if m else 0.0
-
-
 
 
 @dataclass(frozen=True)
@@ -72,5 +67,5 @@ class Size:
 @jinja2.pass_environment
 def embed_size(env, e) -> Size:
     """The template global ``embed_size(e)``."""
-    heights = embed_heights(e.title, _chart_units(env, e.kind, e.rows) if e.rows else 0, e.note_chars, e.source_chars)
+    heights = embed_heights(e.title, _chart_units(env, e.kind, e.rows, e.title) if e.rows else 0, e.note_chars, e.source_chars)
     return Size(max(heights.values()), heights)

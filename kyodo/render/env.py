@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from kyodo.render.charts import Charts
 from kyodo.render.embeds import embed_size
 from kyodo.text.wareki import fiscal_year_label, fiscal_year_short, wareki
 
@@ -65,4 +66,5 @@ def make_env(templates: Path) -> jinja2.Environment:
         date_ja=_date_ja,
     )
     env.globals.update(url=_url, embed_size=embed_size)
+    env.globals["charts"] = Charts(env)   # the SVG charts, each drawn once per build
     return env
