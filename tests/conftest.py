@@ -9,6 +9,7 @@ import contextlib
 import functools
 import http.server
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -55,6 +56,21 @@ def sample_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "site"
     build(SAMPLE, out, with_search=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory, sample_site) -> Path:
+    """A build cache for tests that build copies of the sample again and again: a copy of
+    the cache the sample site's build filled, so they redo only what they changed. Set it
+    with ``monkeypatch.setenv("KYODO_CACHE", str(shared_cache))``. Entries are keyed by
+    their input, so sharing changes no output; the tests of the cache itself use their own."""
+    from kyodo.cache import cache_root
+
+    cache = tmp_path_factory.mktemp("kyodo-cache") / "cache"
+    seed = cache_root(SAMPLE)
+    if seed is not None and seed.is_dir():
+        shutil.copytree(seed, cache)
+    return cache
 
 
 @pytest.fixture(scope="session")

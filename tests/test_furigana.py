@@ -305,8 +305,9 @@ def test_canonical_names_the_normal_page_and_sitemap_has_no_ruby_pages(sample_si
 SWITCH = re.compile(r'<div class="furigana-switch" id="furigana-switch">\n.*?\n</div>\n', re.S)
 
 
-def test_normal_pages_are_unchanged_apart_from_the_switch(tmp_path):
+def test_normal_pages_are_unchanged_apart_from_the_switch(tmp_path, monkeypatch, shared_cache):
     """Feature on vs off: every normal file is identical once the switch element is removed."""
+    monkeypatch.setenv("KYODO_CACHE", str(shared_cache))
     content = tmp_path / "content"
     shutil.copytree(SAMPLE, content)
     on, off = tmp_path / "on", tmp_path / "off"

@@ -284,7 +284,8 @@ def test_index_json_csv_and_stats_agree(sample_site):
     assert all(f"/organizations/{o['slug']}/</loc>" in sitemap for o in data)
 
 
-def test_a_site_without_organisations_has_no_trace_of_them(tmp_path):
+def test_a_site_without_organisations_has_no_trace_of_them(tmp_path, monkeypatch, shared_cache):
+    monkeypatch.setenv("KYODO_CACHE", str(shared_cache))
     root = tmp_path / "content"
     shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("organizations"))
     for path in (root / "cases").glob("*.md"):   # role mappings back to plain names (as before roles)

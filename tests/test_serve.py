@@ -97,7 +97,8 @@ def copy_content(tmp_path):
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path, monkeypatch, shared_cache):
+    monkeypatch.setenv("KYODO_CACHE", str(shared_cache))   # the copy's first build redoes little
     copy_content(tmp_path)
     srv = Server(tmp_path)
     try:
@@ -167,7 +168,8 @@ def test_broken_case_keeps_the_last_good_site_and_reports(server, tmp_path, monk
     assert "壊れた版のカフェ" in title_of(server.get(f"cases/{CASE}/")[1])
 
 
-def test_starts_with_a_broken_case_and_recovers(tmp_path):
+def test_starts_with_a_broken_case_and_recovers(tmp_path, monkeypatch, shared_cache):
+    monkeypatch.setenv("KYODO_CACHE", str(shared_cache))
     path = copy_content(tmp_path) / "cases" / f"{CASE}.md"
     edit(path, "fiscal_year: 2019", "fiscal_year: 2019年度")
     srv = Server(tmp_path)
