@@ -121,8 +121,14 @@ def ruby_pages(sample_site) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def ruby_blocks(ruby_pages):
-    return [b for html in ruby_pages.values() for b in read_aloud(html)]
+def ruby_aloud(ruby_pages) -> dict[str, list]:
+    """Each ruby page read aloud (read_aloud), once per module."""
+    return {name: read_aloud(html) for name, html in ruby_pages.items()}
+
+
+@pytest.fixture(scope="module")
+def ruby_blocks(ruby_aloud):
+    return [b for blocks in ruby_aloud.values() for b in blocks]
 
 
 def test_every_page_of_the_site_has_a_ruby_version(sample_site, ruby_pages):
@@ -146,11 +152,11 @@ def test_expected_readings_on_the_built_ruby_pages(ruby_blocks):
     assert not wrong, f"read differently: {wrong}"
 
 
-def test_every_kanji_residents_read_has_a_reading(ruby_pages):
+def test_every_kanji_residents_read_has_a_reading(ruby_aloud):
     """Outside code, scripts, SVG and the like, kanji without ruby are rare (unknown words)."""
     bare, total = [], 0
-    for name, html in ruby_pages.items():
-        for text, segs in read_aloud(html):
+    for name, blocks in ruby_aloud.items():
+        for text, segs in blocks:
             for a, b, reading in segs:
                 n = len(KANJI_BASE.findall(text[a:b]))
                 total += n
