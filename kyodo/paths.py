@@ -1,5 +1,6 @@
 """Where the project's templates and assets are; where a path really points."""
 
+import functools
 import os
 from pathlib import Path
 
@@ -23,9 +24,14 @@ def inside(path: Path | str, root: Path | str) -> bool:
 
 def display_path(path: Path) -> str:
     """Paths in messages: relative to the working folder when possible."""
+    return _display(os.getcwd(), os.fspath(path))
+
+
+@functools.lru_cache(maxsize=65536)
+def _display(cwd: str, path: str) -> str:
     try:
-        rel = os.path.relpath(path)
+        rel = os.path.relpath(path, cwd)
     except ValueError:  # another drive on Windows
-        return str(path)
+        return path
     # abspath, not resolve: a link is named as it is, never by its target.
-    return os.path.abspath(path) if rel.startswith("..") else rel
+    return os.path.normpath(os.path.join(cwd, path)) if rel.startswith("..") else rel

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from kyodo.errors import Problems
@@ -12,6 +13,30 @@ from kyodo.paths import display_path, inside
 
 LINK_OUT = ("content/ の外を指すリンク（シンボリックリンク）なので読み込みません。"
             "リンクではなくファイルそのものを置いてください")
+
+
+def _entries(folder: Path) -> list[tuple[tuple[str, ...], os.DirEntry]]:
+    """Everything below ``folder`` in path order, like ``sorted(folder.rglob("*"))``
+    (a linked folder is listed, not entered), leaving out names that start with
+    "." or "_" and all they contain. os.scandir: at 10,000 files several times
+    faster than pathlib, which matters to ``serve``."""
+    out = []
+    stack = [(str(folder), ())]
+    while stack:
+        directory, parts = stack.pop()
+        try:
+            with os.scandir(directory) as it:
+                for entry in it:
+                    if entry.name.startswith((".", "_")):
+                        continue
+                    here = parts + (entry.name,)
+                    out.append((here, entry))
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((entry.path, here))
+        except OSError:
+            continue
+    out.sort(key=lambda item: item[0])
+    return out
 
 
 def discover(folder: Path, problems: Problems) -> list[Path]:
@@ -25,16 +50,17 @@ def discover(folder: Path, problems: Problems) -> list[Path]:
         problems.add(display_path(folder), 1, "フォルダ", LINK_OUT)
         return []
     found = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if any(part.startswith((".", "_")) for part in rel.parts):
+    for parts, entry in _entries(folder):
+        path = Path(entry.path)
+        if entry.is_symlink():
+            if not inside(path, folder.parent):
+                problems.add(display_path(path), 1, "ファイル", LINK_OUT)
+                continue
+            if path.is_dir():
+                continue
+        elif entry.is_dir(follow_symlinks=False):
             continue
-        if path.is_symlink() and not inside(path, folder.parent):
-            problems.add(display_path(path), 1, "ファイル", LINK_OUT)
-            continue
-        if path.is_dir():
-            continue
-        if path.suffix == ".md":
+        if entry.name.endswith(".md"):
             found.append(path)
         elif path.name.lower() != "readme.md":
             problems.add(display_path(path), 1, "ファイル名",

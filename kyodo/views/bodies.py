@@ -23,6 +23,7 @@ from kyodo.markdown import render as markdown_module
 from kyodo.markdown.render import TERM_REF, Heading, Rendered, TermRef
 
 _MEMORY: dict[str, Rendered] = {}
+_ENCODED: dict[str, str] = {}     # key -> the body's JSON in the pack (serve saves the pack often)
 _MEMORY_MAX = 50_000
 PACK = "bodies"
 
@@ -134,8 +135,15 @@ class Bodies:
         """Keep exactly this build's bodies for the next build (when anything changed)."""
         if self.cache is None or (not self.fresh and self.pack is not None and set(self.used) == set(self.pack)):
             return
-        data = {k: _to_json(r) for k, r in self.used.items()}
-        self.cache.put_bytes(PACK, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        parts = []
+        for k, r in self.used.items():
+            enc = _ENCODED.get(k)
+            if enc is None:
+                enc = _ENCODED[k] = json.dumps(_to_json(r), ensure_ascii=False, separators=(",", ":"))
+            parts.append(json.dumps(k) + ":" + enc)
+        if len(_ENCODED) > _MEMORY_MAX:
+            _ENCODED.clear()
+        self.cache.put_bytes(PACK, ("{" + ",".join(parts) + "}").encode("utf-8"))
 
 
 def _remember(key: str, r: Rendered) -> None:

@@ -61,6 +61,15 @@ class Walker:
 
     def _feed(self, obj, h) -> None:
         t = type(obj)
+        if t is Case and obj.digest:   # the commonest object of all, first
+            h.update(f"case:{obj.slug}:{obj.digest};".encode())
+            return
+        if t is list or t is tuple:
+            h.update(f"{t.__name__}{len(obj)}(".encode())
+            for v in obj:
+                self._feed(v, h)
+            h.update(b")")
+            return
         if t is str or isinstance(obj, str):   # str and Markup: length-prefixed UTF-8
             data = obj.encode("utf-8", "surrogatepass")
             h.update(b"s" + len(data).to_bytes(8, "little") + data)
@@ -146,9 +155,24 @@ class Walker:
         return h.hexdigest()
 
 
+_STATS: list = []   # [(stats, digest without extra)]: the counts are reused as the same object
+
+
+def _stats_digest(stats, walker: Walker) -> str:
+    """The counts' digest. Counts kept from the last build (kyodo/views/model.py
+    reuses the very object while no front matter changed) are not walked again;
+    only ``extra`` (replaced on every build) is."""
+    base = next((d for s, d in _STATS if s is stats), None)
+    if base is None:
+        base = walker.digest([getattr(stats, f.name) for f in dataclasses.fields(stats) if f.name != "extra"])
+        _STATS[:] = [(stats, base)]
+    return walker.digest([base, stats.extra])
+
+
 def site_fingerprint(view, nav, salt: str = "") -> str:
     """What every page may read (the renderer's common context); ``salt``: the templates."""
     walker = Walker()
+    stats = _stats_digest(view.stats, walker)
     idx = view.indexes
     order = hashlib.blake2b(digest_size=16)
     for key, cases in [*((f"{t.facet}/{t.slug}", c) for t, c in idx.by_term.items()),
@@ -156,7 +180,7 @@ def site_fingerprint(view, nav, salt: str = "") -> str:
         order.update(key.encode() + b":" + "\x1f".join(c.slug for c in cases).encode() + b";")
     order.update("\x1f".join(c.slug for c in view.cases).encode())
     return walker.digest([
-        __version__, salt, view.site, view.taxonomy, view.stats, order.hexdigest(),
+        __version__, salt, view.site, view.taxonomy, stats, order.hexdigest(),
         view.content.chapters, {k: v.html for k, v in view.chapter_html.items()},
         view.explained_at, view.intro_html, view.image_sizes, view.booklet_pdf,
         view.bank, view.content.organizations, nav,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from kyodo.views.pagination import paginate
 
 
-@dataclass
+@dataclass(frozen=True)
 class Crumb:
     label: str
     url: str
