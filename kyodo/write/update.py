@@ -134,7 +134,12 @@ class Update:
                     break
                 folder = folder.parent
         files = {}
+        touched = set(staged)
         for rel, fp in self.fps.items():
+            old = self.previous.get(rel)
+            if old is not None and rel not in touched:   # not written this time: as recorded
+                files[rel] = [fp, old[1], old[2]]
+                continue
             st = os.stat(self.out / rel)
             files[rel] = [fp, st.st_size, st.st_mtime_ns]
         state_mod.save(self.cache_dir, self.out, state_mod.State(files))
