@@ -17,7 +17,7 @@ from kyodo.commands.check import report, validate
 from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.post import furigana, search
 from kyodo.cache import cache_root, digest
-from kyodo.render.env import make_env, templates_digest
+from kyodo.render.env import build_env, templates_digest
 from kyodo.post.cards import write_cards
 from kyodo.render.renderer import Renderer
 from kyodo.views.data import data_files
@@ -72,10 +72,11 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None, kee
     """Plan, render and write the site into ``output`` (a Staging or an Update):
     every file is announced with what it is made of, and the ones whose
     ingredients did not change since the last build are kept as they are."""
-    env = make_env(paths.TEMPLATES)
+    code = templates_digest(paths.TEMPLATES)
+    env = build_env(paths.TEMPLATES, code)
     planned = plan(view)
     pages = planned.pages
-    site_fp = site_fingerprint(view, planned.nav, templates_digest(paths.TEMPLATES))
+    site_fp = site_fingerprint(view, planned.nav, code)
     for page, fp in zip(pages, page_fingerprints(pages, site_fp, front=front_matter_fingerprint(view.cases))):
         page.fingerprint = fp
     phase = phase or (lambda name: None)

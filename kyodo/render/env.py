@@ -48,6 +48,20 @@ def templates_digest(templates: Path) -> str:
     return h.hexdigest()
 
 
+_LAST: list = []   # [(templates folder, their digest, environment)]
+
+
+def build_env(templates: Path, digest: str) -> jinja2.Environment:
+    """The environment for a build: the last build's (its templates compiled
+    already) while no template and no code changed, else a new one."""
+    for folder, known, env in _LAST:
+        if folder == str(templates) and known == digest:
+            return env
+    env = make_env(templates)
+    _LAST[:] = [(str(templates), digest, env)]
+    return env
+
+
 def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
