@@ -230,6 +230,10 @@ def test_every_page_has_a_description(small_site):
         assert meta is not None and meta.attrs["content"].strip(), path
     chapter = parse(small_site / "guideline/one/index.html").find("meta", name="description")
     assert chapter.attrs["content"].startswith("この章は協働の始め方を説明します。")
+    # site.yml without description or intro: the front page says what the site holds.
+    cases = len(list((small_site / "cases").glob("*/index.html")))
+    home = parse(small_site / "index.html").find("meta", name="description").attrs["content"]
+    assert home == f"テスト区 協働推進課の協働事例 {cases:,} 件と協働指針を紹介します。", home
 
 
 def test_chapter_toc_lists_both_levels_and_never_one_item(small_site):
