@@ -7,6 +7,8 @@ read has no known size.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -54,3 +56,20 @@ def resolve_image(src: str, images_dir: Path) -> str:
     if not target.is_file():
         return f"!画像「{src}」が content/images/ にありません"
     return norm
+
+
+def folder_state(folder: Path) -> str:
+    """A hash of the names, sizes, times and modes of every file below ``folder``
+    (content/images/): what a body with images and a case's image check depend on."""
+    h = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    continue
+                h.update(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_mode}\n".encode())
+    return h.hexdigest()

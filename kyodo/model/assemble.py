@@ -12,6 +12,7 @@ from kyodo.core.case import Case
 from kyodo.errors import ContentError, Problems
 from kyodo.load import frontmatter
 from kyodo.load.content import discover, optional_yaml, read_settings
+from kyodo.load.images import folder_state
 from kyodo.model.content import Content
 from kyodo.parallel import pmap
 from kyodo.paths import display_path
@@ -53,20 +54,6 @@ class Memo:
             if doc is not None and len(problems) == before:
                 self.docs[key] = doc
         return doc
-
-
-def _images_state(folder: Path) -> str:
-    from kyodo.cache import digest
-    if not folder.is_dir():
-        return ""
-    parts = []
-    for p in sorted(folder.rglob("*")):
-        try:
-            st = p.lstat()
-        except OSError:
-            continue
-        parts.append(f"{p.relative_to(folder).as_posix()}:{st.st_size}:{st.st_mtime_ns}:{st.st_mode}")
-    return digest(*parts)
 
 
 def _read_all(paths: list[Path], displays: list[str]) -> list[tuple]:
@@ -112,7 +99,7 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
     validator = CaseValidator(site, taxonomy, root / "images", registry)
     if memo is not None:   # what else a case's validation reads
         from kyodo.cache import digest
-        env = (settings_key, digest(*(d.digest for d in org_docs)), _images_state(root / "images"))
+        env = (settings_key, digest(*(d.digest for d in org_docs)), folder_state(root / "images"))
         if any(key[2] != env for key in list(memo.cases)[:1]):
             memo.cases.clear()
     cases: list[Case] = []

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from markupsafe import Markup
 
 from kyodo import __version__
 from kyodo.cache import Cache
+from kyodo.load.images import folder_state
 from kyodo.markdown import render as markdown_module
 from kyodo.markdown.render import TERM_REF, Heading, Rendered, TermRef
 
@@ -31,22 +31,6 @@ PACK = "bodies"
 def _code_salt() -> str:
     return hashlib.blake2b(Path(markdown_module.__file__).read_bytes() + __version__.encode(),
                            digest_size=16).hexdigest()
-
-
-def images_state(folder: Path) -> str:
-    """Names, sizes and times of every file in content/images/ (for bodies with images)."""
-    h = hashlib.blake2b(digest_size=16)
-    if folder.is_dir():
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames.sort()
-            for name in sorted(filenames):
-                path = os.path.join(dirpath, name)
-                try:
-                    st = os.lstat(path)
-                except OSError:
-                    continue
-                h.update(f"{os.path.relpath(path, folder)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_mode}\n".encode())
-    return h.hexdigest()
 
 
 def _to_json(r: Rendered) -> dict:
@@ -82,7 +66,7 @@ class Bodies:
                 h.update(repr(self.resolver(m.group(1), m.group(2).strip())).encode() + b"\0")
         if "![" in text or "<img" in text:
             if self._images is None:
-                self._images = images_state(self.images_dir)
+                self._images = folder_state(self.images_dir)
             h.update(self._images.encode())
         return h.hexdigest()
 

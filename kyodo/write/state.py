@@ -52,7 +52,7 @@ def scan(root: Path) -> dict[str, tuple[int, int]]:
 def load(cache_dir: Path | None, out: Path) -> State | None:
     """The recorded state, when the folder still holds exactly what it records."""
     path = state_file(cache_dir, out)
-    if path is None or os.environ.get("KYODO_CACHE", "").lower() in ("off", "0", "no"):
+    if path is None:   # KYODO_CACHE=off (kyodo.cache.cache_root): no record
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -72,7 +72,7 @@ def load(cache_dir: Path | None, out: Path) -> State | None:
 
 def save(cache_dir: Path | None, out: Path, state: State) -> None:
     path = state_file(cache_dir, out)
-    if path is None or os.environ.get("KYODO_CACHE", "").lower() in ("off", "0", "no"):
+    if path is None:   # KYODO_CACHE=off (kyodo.cache.cache_root): no record
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
