@@ -230,3 +230,34 @@ def test_embed_dialog_offers_this_preview_and_production(server, tmp_path, page,
     violations = run_axe(page, axe_source)
     assert not violations, describe(violations)
     page.screenshot(path=str(tmp_path / "embed-preview.png"), full_page=True)
+
+
+def test_saved_body_is_shown_at_once_and_equals_the_built_page(server, tmp_path):
+    """A body-only save: the page is answered from memory before the build, and the
+    build then writes the very same bytes; a front matter change takes the normal path."""
+    path = tmp_path / "content" / "cases" / f"{CASE}.md"
+    built = tmp_path / "out" / "cases" / CASE / "index.html"
+    generation = server.status()["generation"]
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\n追記した段落です。見出しのない文章も、すぐに表示されます。\n")
+    server.wait_for(lambda: "追記した段落です" in server.get(f"cases/{CASE}/")[1], "the new paragraph")
+    server.wait_for(lambda: "サイト全体を更新しています" in server.output, "the preview line")
+    assert f"/cases/{CASE}/ を表示しました" in server.output
+    server.wait_for(lambda: "追記した段落です" in built.read_text(encoding="utf-8")
+                    and server.status()["generation"] >= generation + 2, "the build after the preview")
+    served = server.get(f"cases/{CASE}/")[1]
+    live = re.search(r'<script src="/_kyodo/live\.js"[^>]*></script>\n?', served).group(0)
+    assert served.replace(live, "") == built.read_text(encoding="utf-8")
+
+    # A front matter edit changes lists too: no preview, the build shows it.
+    count = server.output.count("を表示しました")
+    edit(path, f"title: {OLD_TITLE}", "title: 題を変えたカフェ")
+    server.wait_for(lambda: "題を変えたカフェ" in built.read_text(encoding="utf-8"), "the rebuilt page")
+    assert server.output.count("を表示しました") == count
+
+    # A body with a problem is never previewed: the build reports it.
+    with path.open("a", encoding="utf-8") as f:
+        f.write("\n![写真](no-such-image.png)\n")
+    server.wait_for(lambda: not server.status()["ok"], "the reported problem")
+    assert server.output.count("を表示しました") == count
+    assert "no-such-image.png" not in built.read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kyodo import paths
 from kyodo.commands.check import report, validate
+from kyodo.commands.preview import Built
 from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.post import furigana, search
 from kyodo.cache import cache_root, digest
@@ -43,6 +44,7 @@ class Result:
     seconds: float
     warnings: list = field(default_factory=list)   # e.g. unused words of readings.yml
     written: dict = field(default_factory=dict)    # files written, removed, kept as they were
+    published: Built | None = None                 # the view, pages and renderer (for serve's preview)
 
 
 def _source_fp(path: Path) -> str:
@@ -68,10 +70,12 @@ class Phases:
             print("時間: " + "、".join(f"{n} {t:.2f} 秒" for n, t in self.parts), file=sys.stderr)
 
 
-def write_site(view: SiteView, output, with_search: bool = True, phase=None, keep_search: bool = False) -> int:
+def write_site(view: SiteView, output, with_search: bool = True, phase=None, keep_search: bool = False,
+               published: list | None = None) -> int:
     """Plan, render and write the site into ``output`` (a Staging or an Update):
     every file is announced with what it is made of, and the ones whose
-    ingredients did not change since the last build are kept as they are."""
+    ingredients did not change since the last build are kept as they are.
+    ``published`` (a list) receives the pages and the renderer (``serve`` keeps them)."""
     code = templates_digest(paths.TEMPLATES)
     env = build_env(paths.TEMPLATES, code)
     planned = plan(view)
@@ -82,6 +86,8 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None, kee
     phase = phase or (lambda name: None)
     phase("計画")
     renderer = Renderer(env, view, planned.nav)
+    if published is not None:
+        published[:] = [pages, renderer]
     renderer.write_all([p for p in pages if output.want(p.output, p.fingerprint)], output)
     phase("ページ")
     furigana.write(output, view, pages, env, renderer.common)   # furigana/<page>, when site.yml asks
@@ -163,11 +169,14 @@ def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: 
         if with_pdf:  # the printed booklet first, so that the pages can link it with its size
             from kyodo.post.booklet.make import write_into
             write_into(view, output)
-        count = write_site(view, output, with_search, phase, keep_search)
+        published: list = []
+        count = write_site(view, output, with_search, phase, keep_search, published)
         written = output.commit()
         phase("入れ替え")
     phase.report()
-    return Result(count, len(view.cases), time.perf_counter() - started, view.content.warnings, written)
+    pages, renderer = published
+    return Result(count, len(view.cases), time.perf_counter() - started, view.content.warnings, written,
+                  Built(view, {p.url: p for p in pages}, renderer) if memo is not None else None)
 
 
 def run(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bool = False) -> int:

@@ -21,6 +21,7 @@ import re
 import signal
 import sys
 import threading
+import time
 import traceback
 import urllib.parse
 from pathlib import Path
@@ -31,6 +32,7 @@ from kyodo import paths
 from kyodo.commands import build
 from kyodo.commands.check import report
 from kyodo.commands.embed_preview import add_preview
+from kyodo.commands.preview import quick_pages
 from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.paths import display_path
 from kyodo.render.env import make_env
@@ -152,8 +154,10 @@ class DevState:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.generation = 0          # +1 after every successful build
+        self.generation = 0          # +1 after every successful build (and every preview)
         self.problems: list[str] = []
+        self.previews: dict[str, tuple[int, bytes]] = {}   # output path -> (number, page) until built
+        self.shown = 0               # number of the last preview
 
     def succeeded(self) -> None:
         with self.lock:
@@ -163,6 +167,27 @@ class DevState:
     def failed(self, problems: list[str]) -> None:
         with self.lock:
             self.problems = list(problems)
+
+    def preview(self, pages: dict[str, bytes]) -> None:
+        """Serve ``pages`` (kyodo.commands.preview) from memory and reload the browser."""
+        with self.lock:
+            self.shown += 1
+            self.previews.update((rel, (self.shown, data)) for rel, data in pages.items())
+            self.generation += 1
+
+    def previews_so_far(self) -> int:
+        with self.lock:
+            return self.shown
+
+    def end_preview(self, upto: int) -> None:
+        """A build that started after preview ``upto`` has written (or refused) those pages."""
+        with self.lock:
+            self.previews = {rel: p for rel, p in self.previews.items() if p[0] > upto}
+
+    def preview_page(self, rel: str) -> bytes | None:
+        with self.lock:
+            found = self.previews.get(rel) if self.previews else None
+            return found[1] if found else None
 
     def status(self) -> dict:
         with self.lock:
@@ -203,6 +228,10 @@ class DevHandler(Handler):
         if not has_site(self.directory):
             self.send_body(503, self.html_body(dev_page("no_site.html")), "text/html; charset=utf-8")
             return
+        fresh = self._preview(route)
+        if fresh is not None:
+            self.send_body(200, self.html_body(fresh), "text/html; charset=utf-8")
+            return
         page = self._html_file(route)
         if page is not None:
             try:
@@ -224,6 +253,13 @@ class DevHandler(Handler):
             address, port = self.server.server_address[:2]
             host = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
         return f"http://{host}/"
+
+    def _preview(self, route: str) -> bytes | None:
+        """A case page saved a moment ago, before the build has written it."""
+        rel = urllib.parse.unquote(route).lstrip("/")
+        if rel.endswith("/"):
+            rel += "index.html"
+        return self.server.kyodo_state.preview_page(rel) if rel.endswith(".html") else None
 
     def _html_file(self, route: str) -> Path | None:
         try:
@@ -265,7 +301,12 @@ class Watcher:
         self.stop = threading.Event()
         self.ready = threading.Event()     # set once the watcher runs (tests wait for it)
         self.memo = Memo()
+        self.published = None              # the last build's view, pages and renderer (kyodo.commands.preview)
         self.thread = threading.Thread(target=self._loop, name="kyodo-watch", daemon=True)
+        # Builds run in their own thread, so that a body saved during a long build is
+        # still shown at once; changes that arrive meanwhile make one more build.
+        self.wanted = threading.Event()
+        self.builder = threading.Thread(target=self._build_loop, name="kyodo-build", daemon=True)
 
     def build(self, first: bool = False) -> bool:
         """Build once; report in the terminal and in the state. True on success.
@@ -296,6 +337,8 @@ class Watcher:
                   f"サイトは更新していません（{self.out_dir} は前回のままです）。", flush=True)
             self.state.failed([f"サイトを作れませんでした: {text}"])
             return False
+        if result.published is not None:
+            self.published = result.published
         w = result.written
         if quiet:   # the search index after the pages: the browser has reloaded already
             if w.get("written"):
@@ -307,6 +350,21 @@ class Watcher:
         print(f"{self.out_dir} に書き出しました: 事例 {result.cases} 件、{result.pages} ページ、"
               f"{result.seconds:.1f} 秒{search_note}{changed}", flush=True)
         return True
+
+    def preview(self, changes) -> None:
+        """A saved case body: show its page at once (from memory), before the build."""
+        if any(kind != watchfiles.Change.modified for kind, _ in changes) or self.state.status()["problems"]:
+            return   # files added or removed, or the last build failed: the build decides
+        started = time.perf_counter()
+        try:
+            pages = quick_pages(self.published, sorted({p for _, p in changes}))
+        except Exception:   # noqa: BLE001 - only a shortcut: the build that follows reports everything
+            pages = None
+        if pages:
+            self.state.preview(pages)
+            shown = "、".join("/" + rel.removesuffix("index.html") for rel in sorted(pages))
+            print(f"{shown} を表示しました（{time.perf_counter() - started:.2f} 秒）。サイト全体を更新しています…",
+                  flush=True)
 
     def _changes(self):
         roots = [str(r) for r in self.roots if r.is_dir()]
@@ -327,24 +385,42 @@ class Watcher:
                 changed = sorted({p for _, p in changes})
                 shown = "、".join(one_line(display_path(p)) for p in changed[:3]) + (" ほか" if len(changed) > 3 else "")
                 print(f"\n変更を見つけました: {shown}。作り直します…", flush=True)
-                try:
-                    self.build()
-                except UsageError as exc:
-                    print(f"エラー: {one_line(exc)}", flush=True)
-                    self.state.failed([str(exc)])
+                self.preview(changes)
+                self.wanted.set()
         except Exception as exc:   # noqa: BLE001 - the watcher must say why it stopped, never vanish
             print(f"エラー: ファイルの変更を見張れなくなりました（{one_line(exc)}）。serve を起動し直してください。",
                   flush=True)
             self.ready.set()
 
+    def _build_loop(self) -> None:
+        while not self.stop.is_set():
+            if not self.wanted.wait(timeout=0.5):
+                continue
+            self.wanted.clear()
+            if self.stop.is_set():
+                return
+            shown = self.state.previews_so_far()   # the files read from here on include those saves
+            try:
+                self.build()
+            except UsageError as exc:
+                print(f"エラー: {one_line(exc)}", flush=True)
+                self.state.failed([str(exc)])
+            except Exception as exc:   # noqa: BLE001 - keep serving; the next save builds again
+                print(f"エラー: サイトを作れませんでした（{one_line(exc)}）。", flush=True)
+            finally:
+                self.state.end_preview(shown)
+
     def start(self) -> None:
+        self.builder.start()
         self.thread.start()
         self.ready.wait(timeout=10)
 
     def close(self) -> None:
         self.stop.set()
-        if self.thread.is_alive():
-            self.thread.join(timeout=60)   # let a running build finish its clean-up
+        self.wanted.set()
+        for thread in (self.thread, self.builder):
+            if thread.is_alive():
+                thread.join(timeout=60)   # let a running build finish its clean-up
 
 
 class WatchFilter(watchfiles.DefaultFilter):
