@@ -206,11 +206,14 @@ class Session:
     start: float             # seconds from launch to the first page served
     edit: float | None       # seconds from the save to the new page served (None: timed out)
     run: Run
+    disk: float | None = None   # seconds from the save to the new page written in the output folder
 
 
 def serve_session(cmd: list[str], env: dict | None, case: Path, url_path: str, tag: str,
-                  timeout: float) -> Session:
-    """Start a development server, show the case once, save one edit, time until it is served."""
+                  timeout: float, out: Path | None = None) -> Session:
+    """Start a development server, show the case once, save one edit, time until it is
+    served, then (with ``out``) until the page is written in the output folder as well
+    (kyodo serves a saved body from memory first, while its build catches up)."""
     w = Watched(cmd, env, pipe=True)
     lines: list[str] = []
     ready = threading.Event()
@@ -238,10 +241,20 @@ def serve_session(cmd: list[str], env: dict | None, case: Path, url_path: str, t
         start = time.perf_counter() - w.started
         time.sleep(1.0)            # let the watcher settle after its first build
         append_sentence(case, tag)
+        saved = time.perf_counter()
         edit = served(base[0], url_path, tag, timeout)
+        disk = None
+        while out is not None and time.perf_counter() - saved < timeout:
+            try:
+                if has_tag(out, url_path, tag):
+                    disk = time.perf_counter() - saved
+                    break
+            except OSError:   # swapped right now
+                pass
+            time.sleep(POLL)
     finally:
         w.stop()
-    return Session(start, edit, w.result(timeout=1, check=False))
+    return Session(start, edit, w.result(timeout=1, check=False), disk)
 
 
 def machine() -> str:
@@ -330,7 +343,7 @@ def main() -> int:
                     raise SystemExit(f"kyodo rebuilt {site} without the edit ({tag})")
                 tag = f"scale-{r}-k-serve-{secrets.token_hex(3)}"
                 s = serve_session(kyodo + ["serve", "--port", "0"] + flags + ["--content", str(content),
-                                  "--out", str(site)], env, case, url_path, tag, opts.timeout)
+                                  "--out", str(site)], env, case, url_path, tag, opts.timeout, site)
                 add(f"k serve {label}", s)
             if not hugo:
                 continue
@@ -352,7 +365,7 @@ def main() -> int:
             port = free_port()
             add("h serve", serve_session([hugo, "server", "--source", str(hugo_site), "--bind", "127.0.0.1",
                                           "--port", str(port), "--baseURL", "http://127.0.0.1/"],
-                                         None, hugo_case, hugo_url, tag, opts.timeout))
+                                         None, hugo_case, hugo_url, tag, opts.timeout, public))
     finally:
         for w in STARTED:
             w.stop(grace=10)
@@ -398,6 +411,8 @@ def main() -> int:
         timeouts = sum(1 for s in runs(key) + runs(hkey) if s.edit is None)
         if timeouts:
             print(f"  ({timeouts} round(s) not served within {opts.timeout:.0f} s: left out of the row above)")
+        line("  save → page written to the output folder", [s.disk for s in runs(key) if s.disk is not None],
+             [s.disk for s in runs(hkey) if s.disk is not None], "s", 2)
         line("  start → page first served", [s.start for s in runs(key)], [s.start for s in runs(hkey)])
         line("  peak memory (PSS of the tree)", field(key, "pss"), field(hkey, "pss"), "MB", 0)
     for label, _ in variants:
