@@ -158,10 +158,14 @@ class Walker:
 _STATS: list = []   # [(stats, digest without extra)]: the counts are reused as the same object
 
 
-def _stats_digest(stats, walker: Walker) -> str:
+def _stats_digest(stats, walker: Walker, front: str | None = None) -> str:
     """The counts' digest. Counts kept from the last build (kyodo/views/model.py
     reuses the very object while no front matter changed) are not walked again;
-    only ``extra`` (replaced on every build) is."""
+    only ``extra`` (replaced on every build) is. The counts are made of the cases'
+    front matter (``front``), the taxonomy and site.yml (both in the site's
+    fingerprint): with ``front`` known, they are not walked at all."""
+    if front:
+        return walker.digest(["counts of", front, stats.extra])
     base = next((d for s, d in _STATS if s is stats), None)
     if base is None:
         base = walker.digest([getattr(stats, f.name) for f in dataclasses.fields(stats) if f.name != "extra"])
@@ -172,7 +176,7 @@ def _stats_digest(stats, walker: Walker) -> str:
 def site_fingerprint(view, nav, salt: str = "") -> str:
     """What every page may read (the renderer's common context); ``salt``: the templates."""
     walker = Walker()
-    stats = _stats_digest(view.stats, walker)
+    stats = _stats_digest(view.stats, walker, front_matter_fingerprint(view.cases))
     idx = view.indexes
     order = hashlib.blake2b(digest_size=16)
     for key, cases in [*((f"{t.facet}/{t.slug}", c) for t, c in idx.by_term.items()),
@@ -199,13 +203,15 @@ def front_matter_fingerprint(cases) -> str | None:
 def page_fingerprints(pages, site_fp: str, walker: Walker | None = None, front: str | None = None) -> list[str]:
     """One fingerprint per page, in order. A light page (lists, statistics:
     what the site and the cases' front matter make) is fingerprinted by those
-    alone (``front``), without walking its context; a case's page by its context."""
+    alone (``front``), without walking its context; so is a page that names the
+    one file it reads besides (``inputs``: a case's page, by its file's hash);
+    any other page by its whole context."""
     walker = walker or Walker()
     out = []
     for p in pages:
-        if p.light and front:
-            out.append(walker.digest([site_fp, front, p.url, p.template, p.title, p.kind, p.description, p.crumbs,
-                                      p.in_sitemap, p.root_override, p.lastmod, p.card]))
+        if (p.light or p.inputs) and front:
+            out.append(walker.digest([site_fp, front, p.inputs, p.url, p.template, p.title, p.kind, p.description,
+                                      p.crumbs, p.in_sitemap, p.root_override, p.lastmod, p.card]))
             continue
         context = p.context
         if p.kind == "sitemap":   # every listed page: its URL and lastmod only

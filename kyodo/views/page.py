@@ -44,6 +44,7 @@ class Page:
     source: str = ""                 # the page source that made it (set by the planner)
     fingerprint: str = ""            # what the page is made of (kyodo/views/fingerprint.py)
     light: bool = False              # made of the site and the cases' front matter only (no body)
+    inputs: str = ""                 # with those, a digest of the one file it also reads (a case's page)
 
     @property
     def output(self) -> str:

@@ -18,7 +18,7 @@ def pages(view) -> list[Page]:
             "related": view.related.get(case.slug, []),
             "prev": idx.prev[case.slug],
             "next": idx.next[case.slug],
-        }, lastmod=case.updated))
+        }, lastmod=case.updated, inputs=case.digest))   # its file; related, prev and next: front matter
     return out
 
 
