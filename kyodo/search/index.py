@@ -60,6 +60,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kyodo import parallel
 from kyodo.search.ngram import SPACE_CHARS, normalize
 from kyodo.search.records import Record
 from kyodo.search.vocab import Vocabularies, fold, key_of, lookup_forms
@@ -94,25 +95,39 @@ def shard_count(total_bytes: int) -> int:
 
 def varints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """LEB128 bytes of ``values`` and the end offset of each value."""
-    v = np.asarray(values, dtype=np.uint64)
+    v = np.asarray(values)
+    if not len(v):
+        return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
+    top = int(v.max())
+    v = v.astype(np.uint32 if top < (1 << 32) else np.uint64, copy=False)
     size = np.ones(len(v), dtype=np.int64)
-    for k in (7, 14, 21, 28, 35):
-        size += v >= (1 << k)
+    width = 1
+    while top >= (1 << (7 * width)):
+        size += v >= (1 << (7 * width))
+        width += 1
     ends = np.cumsum(size)
-    out = np.zeros(int(ends[-1]) if len(v) else 0, dtype=np.uint8)
     starts = ends - size
-    for k in range(6):
-        m = size > k
-        if not m.any():
-            break
-        byte = (v[m] >> np.uint64(7 * k)) & np.uint64(0x7F)
-        byte |= np.where(size[m] > k + 1, np.uint64(0x80), np.uint64(0))
-        out[starts[m] + k] = byte.astype(np.uint8)
+    out = np.empty(int(ends[-1]), dtype=np.uint8)
+    out[starts] = (v & 0x7F).astype(np.uint8) | ((size > 1).view(np.uint8) << 7)
+    longer = np.flatnonzero(size > 1)      # the values that need byte k, narrowed as k grows
+    for k in range(1, width):
+        rest = size[longer]
+        out[starts[longer] + k] = ((v[longer] >> (7 * k)) & 0x7F).astype(np.uint8) | ((rest > k + 1).view(np.uint8) << 7)
+        longer = longer[rest > k + 1]
     return out, ends
 
 
 def varint_bytes(values) -> bytes:
     return varints(np.asarray(values, dtype=np.uint64))[0].tobytes()
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
 
 
 def _slices(ends: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -121,20 +136,23 @@ def _slices(ends: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
 
 def postings_files(shard: np.ndarray, a: np.ndarray, b: np.ndarray, rec: np.ndarray,
-                   pos: np.ndarray, count: int) -> dict[int, bytes]:
+                   pos: np.ndarray, count: int, shards: range | None = None) -> dict[int, bytes]:
     """Postings grouped by (shard, a, b), in (record, pos) order, as one file per shard.
 
     The input arrays (one element per posting) must already be in record
-    order and, within a record, in position order.
+    order and, within a record, in position order within each (a, b). A
+    file depends only on the postings of its shard: ``shards`` (a range of
+    shard numbers, default all ``count``) says which ones the arrays hold.
     """
     n = len(rec)
     if n == 0:
         return {}
+    shards = shards if shards is not None else range(count)
     comp = (shard.astype(np.int64) << 42) | (a.astype(np.int64) << 21) | b.astype(np.int64)
     order = np.argsort(comp, kind="stable")
     comp = comp[order]
     rec = rec[order]
-    pos = pos[order]
+    pos = pos[order].astype(np.int64)
     del order
     new_group = np.ones(n, dtype=bool)
     new_group[1:] = comp[1:] != comp[:-1]
@@ -142,15 +160,21 @@ def postings_files(shard: np.ndarray, a: np.ndarray, b: np.ndarray, rec: np.ndar
     new_run[1:] |= rec[1:] != rec[:-1]
     run_at = np.flatnonzero(new_run)
     run_rec = rec[run_at].astype(np.int64)
+    del rec
     run_first = new_group[run_at]
-    rec_delta = run_rec - np.concatenate(([0], run_rec[:-1]))
+    rec_delta = run_rec.copy()
+    rec_delta[1:] -= run_rec[:-1]
     rec_delta[run_first] = run_rec[run_first]
+    del run_rec
     run_len = np.diff(np.append(run_at, n))
-    pos_delta = pos.astype(np.int64)
+    pos_delta = pos.copy()
     pos_delta[1:] -= pos[:-1]
     pos_delta[new_run] = pos[new_run]
+    del pos, new_run
     group_at = np.flatnonzero(new_group)
+    del new_group
     group_comp = comp[group_at]
+    del comp
     group_runs = np.diff(np.append(np.flatnonzero(run_first), len(run_at)))
     group_total = np.diff(np.append(group_at, n))
     group_shard = group_comp >> 42
@@ -159,83 +183,167 @@ def postings_files(shard: np.ndarray, a: np.ndarray, b: np.ndarray, rec: np.ndar
     rec_bytes, rec_ends = varints(rec_delta)
     len_bytes, len_ends = varints(run_len)
     pos_bytes, pos_ends = varints(pos_delta)
-    del comp, rec, pos, pos_delta
+    del pos_delta, rec_delta
     # Element boundaries of each shard in each stream.
-    shards = np.arange(count + 1)
-    g_bounds = np.searchsorted(group_shard, shards)
-    run_shard = np.repeat(group_shard, group_runs)
-    r_bounds = np.searchsorted(run_shard, shards)
-    post_shard = np.repeat(group_shard, group_total)
-    p_bounds = np.searchsorted(post_shard, shards)
+    bounds = np.arange(shards.start, shards.stop + 1)
+    g_bounds = np.searchsorted(group_shard, bounds)
+    r_bounds = np.concatenate(([0], np.cumsum(group_runs)))[g_bounds]
+    p_bounds = np.concatenate(([0], np.cumsum(group_total)))[g_bounds]
     h_off = _slices(head_ends, g_bounds * 4)
     r_off = _slices(rec_ends, r_bounds)
     l_off = _slices(len_ends, r_bounds)
     p_off = _slices(pos_ends, p_bounds)
     files = {}
-    for s in range(count):
-        groups = int(g_bounds[s + 1] - g_bounds[s])
+    for i, s in enumerate(shards):
+        groups = int(g_bounds[i + 1] - g_bounds[i])
         if not groups:
             continue
-        files[s] = b"".join((varint_bytes([groups]), head_bytes[h_off[s]:h_off[s + 1]].tobytes(),
-                             rec_bytes[r_off[s]:r_off[s + 1]].tobytes(),
-                             len_bytes[l_off[s]:l_off[s + 1]].tobytes(),
-                             pos_bytes[p_off[s]:p_off[s + 1]].tobytes()))
+        files[s] = b"".join((_varint(groups), head_bytes[h_off[i]:h_off[i + 1]].tobytes(),
+                             rec_bytes[r_off[i]:r_off[i + 1]].tobytes(),
+                             len_bytes[l_off[i]:l_off[i + 1]].tobytes(),
+                             pos_bytes[p_off[i]:p_off[i + 1]].tobytes()))
+    return files
+
+
+# ---- postings in bounded chunks -------------------------------------------------------
+
+CHUNK = 1_000_000    # postings one piece of work holds at most (bounds memory); any value gives the same files
+
+
+def _ranges(per_shard: np.ndarray, limit: int) -> list[range]:
+    """Consecutive shard ranges of at most ``limit`` postings each (or one shard, if larger)."""
+    out: list[range] = []
+    start, held = 0, 0
+    for s, n in enumerate(per_shard.tolist()):
+        if held and held + n > limit:
+            out.append(range(start, s))
+            start, held = s, 0
+        held += n
+    if start < len(per_shard):
+        out.append(range(start, len(per_shard)))
+    return out
+
+
+def chunked_postings(count: int, per_shard: np.ndarray, select, limit: int) -> dict[int, bytes]:
+    """:func:`postings_files` of all ``count`` shards, built range by range of shards
+    (in parallel): ``select(shards)`` gives the arrays of the postings in ``shards``
+    (a range), ``per_shard`` how many postings each shard has."""
+    ranges = _ranges(per_shard, limit)
+    parts = parallel.pmap(lambda i: postings_files(*select(ranges[i]), count, ranges[i]), len(ranges),
+                          min_items=2)
+    files: dict[int, bytes] = {}
+    for part in parts:
+        files.update(part)
     return files
 
 
 # ---- exact: character bigrams ------------------------------------------------------
 
-_SPACE_CODES = np.array(sorted(ord(c) for c in SPACE_CHARS), dtype=np.uint32)
+_SPACE = np.zeros(max(map(ord, SPACE_CHARS)) + 2, dtype=bool)   # code point -> white space (or NUL)
+_SPACE[[0, *map(ord, SPACE_CHARS)]] = True                       # (the last entry, False, for all above)
+NO_SHARD = 0xFFFF    # shard_count never reaches it
 
 
-def gram_postings(fields: list[list[str]]):
-    """(a, b, record, position) arrays of all bigrams and (character, 0, record, field mask).
+class Grams:
+    """The bigram and character postings of normalised fields (ngram.normalize_fields).
 
-    ``fields`` are already normalised (ngram.normalize_fields).
+    The text is held once as code points, with the positions of its bigrams
+    ordered by shard; the postings of a range of shards are made from them
+    on demand (:meth:`select`), so that no array of all the postings ever
+    exists. Characters: one posting per (character, record), the bit mask of
+    the fields it occurs in, as ``(c, 0)``.
     """
-    nfields = len(fields[0]) if fields else 0
-    texts = "\0".join(t for rec_fields in fields for t in rec_fields)
-    lengths = np.fromiter((len(t) + 1 for rec_fields in fields for t in rec_fields), dtype=np.int64,
-                          count=len(fields) * nfields)
-    cps = np.frombuffer((texts + "\0").encode("utf-32-le"), dtype=np.uint32)
-    del texts
-    nseg = len(lengths)
-    seg = np.repeat(np.arange(nseg, dtype=np.int32), lengths)
-    starts = (np.cumsum(lengths) - lengths).astype(np.int64)
-    offset = (np.arange(len(cps), dtype=np.int64) - starts[seg]).astype(np.int32)
-    del starts
-    rec = (seg // max(1, nfields)).astype(np.int32)
-    field = (seg % max(1, nfields)).astype(np.int32)
-    del seg
-    space = np.isin(cps, _SPACE_CODES) | (cps == 0)
-    ok = ~space[:-1] & ~space[1:]
-    idx = np.flatnonzero(ok)
-    del ok
-    pos = (field << FIELD_SHIFT) | np.minimum(offset, MAX_OFFSET)
-    del offset
-    bi = (cps[idx], cps[idx + 1], rec[idx], pos[idx])
-    del idx, pos
-    # One posting per (character, record): the bit mask of the fields it occurs in.
-    keep = np.flatnonzero(~space)
-    u = (cps[keep].astype(np.int64) << 30) | (rec[keep].astype(np.int64) << 3) | field[keep]
-    del keep, cps, rec, field, space
-    u.sort()
-    distinct = np.ones(len(u), dtype=bool)
-    distinct[1:] = u[1:] != u[:-1]
-    u = u[distinct]
-    pair = u >> 3
-    first = np.ones(len(u), dtype=bool)
-    first[1:] = pair[1:] != pair[:-1]
-    starts_u = np.flatnonzero(first)
-    mask = np.add.reduceat(np.left_shift(1, (u & 7).astype(np.int32)), starts_u) if len(u) else np.zeros(0, np.int32)
-    pair = pair[starts_u]
-    del u, first, starts_u
-    uni_cp = (pair >> 27).astype(np.uint32)
-    uni_rec = (pair & ((1 << 27) - 1)).astype(np.int32)
-    # Postings must be in record order: sort the characters' postings by record.
-    o = np.argsort(uni_rec, kind="stable")
-    uni = (uni_cp[o], np.zeros(len(o), np.uint32), uni_rec[o], mask[o].astype(np.int32))
-    return bi, uni
+
+    def __init__(self, fields: list[list[str]], limit: int):
+        nfields = self.nfields = len(fields[0]) if fields else 0
+        lengths = np.fromiter((len(t) + 1 for rec_fields in fields for t in rec_fields), dtype=np.int64,
+                              count=len(fields) * nfields)
+        self.starts = np.cumsum(lengths) - lengths        # where each field of each record starts
+        self.seg = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)   # each character's field
+        self.cps = np.frombuffer(("\0".join(t for rec_fields in fields for t in rec_fields) + "\0")
+                                 .encode("utf-32-le"), dtype=np.uint32)
+        self.space = _SPACE.take(self.cps, mode="clip")
+        # Characters, by blocks of records (a record's postings never span two blocks).
+        per_record = np.add.reduceat(lengths, np.arange(0, len(lengths), nfields)) if len(lengths) else lengths
+        blocks = _blocks(per_record, limit)
+        parts = parallel.pmap(lambda i: self._characters(*blocks[i]), len(blocks), min_items=2)
+        self.ucp = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.uint32)
+        self.urec = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int32)
+        self.umask = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.uint8)
+        del parts
+        pairs = int(np.count_nonzero(~self.space[:-1] & ~self.space[1:]))
+        self.count = shard_count((pairs + len(self.ucp)) * 2)
+        gshard = np.full(max(0, len(self.cps) - 1), NO_SHARD, dtype=np.uint16)
+        step = 1 << 22
+        for i in range(0, len(gshard), step):
+            j = min(i + step, len(gshard))
+            a, b = self.cps[i:j], self.cps[i + 1:j + 1]
+            ok = ~self.space[i:j] & ~self.space[i + 1:j + 1]
+            # count is a power of two: (a * 65599 + b) % count in 32-bit arithmetic.
+            shard = (a * np.uint32(65599) + b) & np.uint32(self.count - 1)
+            gshard[i:j][ok] = shard[ok]
+        del self.space
+        ushard = ((self.ucp * np.uint32(65599)) & np.uint32(self.count - 1)).astype(np.uint16)
+        # Positions by shard (a stable sort keeps each shard's in text order).
+        self.gorder = np.argsort(gshard, kind="stable")
+        self.uorder = np.argsort(ushard, kind="stable")
+        gper = np.bincount(gshard, minlength=NO_SHARD + 1)[:self.count]
+        uper = np.bincount(ushard, minlength=self.count)
+        self.gstart = np.concatenate(([0], np.cumsum(gper)))
+        self.ustart = np.concatenate(([0], np.cumsum(uper)))
+        self.per_shard = gper + uper
+
+    def _characters(self, r0: int, r1: int):
+        """(character, record, field mask) of records r0 … r1-1, by character then record."""
+        nf = self.nfields
+        lo, hi = int(self.starts[r0 * nf]), int(self.starts[r1 * nf]) if r1 * nf < len(self.starts) else len(self.cps)
+        keep = np.flatnonzero(~self.space[lo:hi]) + lo
+        seg = self.seg[keep].astype(np.int64)
+        u = (self.cps[keep].astype(np.int64) << 30) | ((seg // nf) << 3) | (seg % nf)
+        del keep, seg
+        u.sort()
+        distinct = np.ones(len(u), dtype=bool)
+        distinct[1:] = u[1:] != u[:-1]
+        u = u[distinct]
+        pair = u >> 3
+        first = np.ones(len(u), dtype=bool)
+        first[1:] = pair[1:] != pair[:-1]
+        at = np.flatnonzero(first)
+        mask = np.bitwise_or.reduceat(np.left_shift(1, (u & 7)), at) if len(u) else np.zeros(0, np.int64)
+        pair = pair[at]
+        return ((pair >> 27).astype(np.uint32), (pair & ((1 << 27) - 1)).astype(np.int32),
+                mask.astype(np.uint8))
+
+    def select(self, shards: range):
+        """(shard, a, b, record, position) of the postings in ``shards``: bigrams in
+        text order, then characters in record order, by shard."""
+        at = self.gorder[self.gstart[shards.start]:self.gstart[shards.stop]]
+        seg = self.seg[at]
+        pos = ((seg % self.nfields).astype(np.int64) << FIELD_SHIFT) | np.minimum(at - self.starts[seg], MAX_OFFSET)
+        rec = seg // self.nfields
+        del seg
+        u = self.uorder[self.ustart[shards.start]:self.ustart[shards.stop]]
+        a, b = self.cps[at], self.cps[at + 1]
+        ua = self.ucp[u]
+        return (np.concatenate(((a * np.uint32(65599) + b) & np.uint32(self.count - 1),
+                                (ua * np.uint32(65599)) & np.uint32(self.count - 1))),
+                np.concatenate((a, ua)),
+                np.concatenate((b, np.zeros(len(u), np.uint32))),
+                np.concatenate((rec, self.urec[u])),
+                np.concatenate((pos, self.umask[u])))
+
+
+def _blocks(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) blocks of items whose sizes add up to at most ``limit`` (or one item)."""
+    out = []
+    ends = np.cumsum(sizes)
+    start, base = 0, 0
+    while start < len(sizes):
+        end = max(start + 1, int(np.searchsorted(ends, base + limit, side="right")))
+        out.append((start, end))
+        base = int(ends[end - 1])
+        start = end
+    return out
 
 
 # ---- the whole index ------------------------------------------------------------------
@@ -248,21 +356,19 @@ class Built:
     version: str
 
 
-def text_index(fields: list[list[str]], vocab: Vocabularies, version: str) -> Built:
-    """The text part of the index from normalised ``fields`` (ngram.normalize_fields)."""
+def text_index(fields: list[list[str]], vocab: Vocabularies, version: str, chunk: int | None = None) -> Built:
+    """The text part of the index from normalised ``fields`` (ngram.normalize_fields).
+
+    Postings are made ``chunk`` (default :data:`CHUNK`) at a time, by ranges of
+    shards: the files are the same whatever the chunk size.
+    """
+    limit = chunk or CHUNK
     files: dict[str, bytes] = {}
-    (a, b, rec, pos), (ua, ub, urec, umask) = gram_postings(fields)
-    a = np.concatenate((a, ua))
-    b = np.concatenate((b, ub))
-    rec2 = np.concatenate((rec, urec))
-    pos2 = np.concatenate((pos, umask.astype(np.int64)))
-    # Keep record order over the two kinds: the stable sort in postings_files keeps
-    # each group's own order, and both parts are in record order on their own.
-    grams = shard_count(int(len(a) * 2))
-    shard = (a.astype(np.int64) * 65599 + b.astype(np.int64)) % grams
-    for s, data in postings_files(shard, a, b, rec2, pos2, grams).items():
+    grams = Grams(fields, limit)
+    for s, data in chunked_postings(grams.count, grams.per_shard, grams.select, limit).items():
         files[f"gram/{s}.bin"] = data
-    del a, b, rec2, pos2, shard
+    gram_count = grams.count
+    del grams
 
     # Variant keys, their surfaces, and the lexicon.
     words = vocab.words
@@ -325,14 +431,20 @@ def text_index(fields: list[list[str]], vocab: Vocabularies, version: str) -> Bu
         bucket = word_json.setdefault(s, [])
         local[i] = len(bucket)
         bucket.append([k, list(surfaces[i])])
-    o = np.argsort(kid, kind="stable")            # postings of a key together, in record order
-    recs, kid, value = recs[o], kid[o], value[o]
-    for s, data in postings_files(key_shard[kid], local[kid], np.zeros(len(kid), np.int64), recs, value,
-                                  word_count).items():
+    shard_of = key_shard[kid]
+    local_of = local[kid]
+    del kid
+
+    def select(shards: range):
+        m = (shard_of >= shards.start) & (shard_of < shards.stop)
+        return shard_of[m], local_of[m], np.zeros(int(m.sum()), np.int64), recs[m], value[m]
+
+    per_shard = np.bincount(shard_of, minlength=word_count)
+    for s, data in chunked_postings(word_count, per_shard, select, limit).items():
         files[f"word/{s}.bin"] = data
     for s, data in word_json.items():
         files[f"word/{s}.json"] = _json(data)
-    return Built(files, {"gram": grams, "lex": lex_count, "word": word_count}, version)
+    return Built(files, {"gram": gram_count, "lex": lex_count, "word": word_count}, version)
 
 
 def facet_layout(records: list[Record], facets: list[tuple[str, list[str]]], years: list[int]):

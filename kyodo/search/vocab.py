@@ -86,29 +86,39 @@ def lookup_forms(word: Word) -> list[tuple[str, int]]:
     return [(f, k) for f, k in forms.items() if f]
 
 
+BATCH = 200       # pieces per call of the analyser
+BLOCK = 500       # records per piece of parallel work
+CHUNK = 2_000_000   # word occurrences held at once
+
+
 class Vocabularies:
     """Per-record vocabularies of a list of records (a list of normalised field lists).
 
     ``words`` is the table of distinct words; the arrays ``rec``, ``wid`` and
     ``mask`` list, for every distinct (record, word), the fields (bit mask) it
-    occurs in.
+    occurs in, in (record, word) order. They are made ``chunk`` words of
+    records at a time (any chunk size gives the same arrays).
     """
 
-    def __init__(self, fields: list[list[str]], analyser: Analyser, cache: Cache | None = None):
+    def __init__(self, fields: list[list[str]], analyser: Analyser, cache: Cache | None = None,
+                 chunk: int = CHUNK):
         analyser.vocabulary("準備")            # load the dictionary once, before forking
-        per_record = [pieces(f) for f in fields]
+        # The pieces of blocks of records, in parallel; pieces are numbered in the
+        # order they first occur in the catalogue (the same in every run).
+        blocks = range(0, len(fields), BLOCK)
+        parts = parallel.pmap(lambda i: _block_pieces(fields[blocks[i]:blocks[i] + BLOCK]), len(blocks),
+                              min_items=2)
         piece_id: dict[str, int] = {}
-        occ_rec, occ_piece, occ_mask = [], [], []
-        for r, rec in enumerate(per_record):
-            for p, mask in rec.items():
-                pid = piece_id.get(p)
-                if pid is None:
-                    pid = piece_id[p] = len(piece_id)
-                occ_rec.append(r)
-                occ_piece.append(pid)
-                occ_mask.append(mask)
-        del per_record
+        occ_piece, occ_mask, occ_count = [], [], []
+        for distinct, piece, mask, count in parts:
+            ids = np.fromiter((piece_id.setdefault(p, len(piece_id)) for p in distinct), dtype=np.int64,
+                              count=len(distinct))
+            occ_piece.append(ids[piece] if len(piece) else piece.astype(np.int64))
+            occ_mask.append(mask)
+            occ_count.append(count)
+        del parts
         distinct = list(piece_id)
+        del piece_id
         known = (cache.get_json("pieces") if cache else None) or {}
         if not isinstance(known, dict):
             known = {}
@@ -116,10 +126,13 @@ class Vocabularies:
         batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
         done = parallel.pmap(lambda i: analyse_pieces(analyser, batches[i]), len(batches), min_items=8)
         analysed = {p: known[p] for p in distinct if isinstance(known.get(p), list)}
+        del known
         for batch, result in zip(batches, done):
             analysed.update(zip(batch, result))
+        del batches, done
         if cache and todo:
             cache.put_json("pieces", analysed)
+        # Each piece's words, as word numbers (ptr: where a piece's words start in flat).
         self.words: list[Word] = []
         index: dict[tuple, int] = {}
         ptr = [0]
@@ -133,25 +146,66 @@ class Vocabularies:
                     self.words.append(w)
                 flat.append(wid)
             ptr.append(len(flat))
-        ptr_a = np.array(ptr, dtype=np.int64)
-        flat_a = np.array(flat, dtype=np.int64)
-        occ_piece_a = np.array(occ_piece, dtype=np.int64)
-        counts = ptr_a[occ_piece_a + 1] - ptr_a[occ_piece_a]
-        rec = np.repeat(np.array(occ_rec, dtype=np.int64), counts)
-        mask = np.repeat(np.array(occ_mask, dtype=np.int64), counts)
-        starts = np.repeat(ptr_a[occ_piece_a], counts)
-        within = np.arange(len(rec), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-        wid = flat_a[starts + within] if len(rec) else np.zeros(0, np.int64)
-        key = (rec << 32) | wid
-        order = np.argsort(key, kind="stable")
-        key, mask = key[order], mask[order]
-        first = np.ones(len(key), dtype=bool)
-        first[1:] = key[1:] != key[:-1]
-        at = np.flatnonzero(first)
-        self.mask = np.bitwise_or.reduceat(mask, at) if len(at) else mask
-        key = key[at]
-        self.rec = key >> 32
-        self.wid = key & 0xFFFFFFFF
+        del analysed, index, distinct
+        self.rec, self.wid, self.mask = record_words(
+            np.array(ptr, dtype=np.int64), np.array(flat, dtype=np.int64),
+            np.concatenate(occ_piece) if occ_piece else np.zeros(0, np.int64),
+            np.concatenate(occ_mask) if occ_mask else np.zeros(0, np.int64),
+            np.concatenate(occ_count) if occ_count else np.zeros(0, np.int64), chunk)
 
 
-BATCH = 200       # pieces per call of the analyser
+def _block_pieces(block: list[list[str]]):
+    """The pieces of a block of records: its distinct pieces (first-seen order), and for
+    each record's pieces in order, the piece's number in that list and its field mask;
+    the number of pieces of each record."""
+    ids: dict[str, int] = {}
+    piece, mask, count = [], [], []
+    for rec_fields in block:
+        found = pieces(rec_fields)
+        count.append(len(found))
+        for p, m in found.items():
+            piece.append(ids.setdefault(p, len(ids)))
+            mask.append(m)
+    return (list(ids), np.array(piece, dtype=np.int32), np.array(mask, dtype=np.int64),
+            np.array(count, dtype=np.int64))
+
+
+def record_words(ptr: np.ndarray, flat: np.ndarray, occ_piece: np.ndarray, occ_mask: np.ndarray,
+                 occ_count: np.ndarray, chunk: int):
+    """The distinct (record, word) of the records' pieces, with the OR of their field masks.
+
+    ``occ_piece``/``occ_mask``: the pieces of every record in turn (``occ_count``
+    per record) and their field masks; piece p's words are ``flat[ptr[p]:ptr[p + 1]]``.
+    Made by blocks of records of at most ``chunk`` word occurrences.
+    """
+    counts = ptr[occ_piece + 1] - ptr[occ_piece]
+    occ_start = np.concatenate(([0], np.cumsum(occ_count)))      # each record's first piece
+    words_at = np.concatenate(([0], np.cumsum(counts)))[occ_start]  # each record's first word occurrence
+    bits = max(1, int(occ_mask.max()).bit_length()) if len(occ_mask) else 1
+    out_rec, out_wid, out_mask = [], [], []
+    r, n = 0, len(occ_count)
+    while r < n:
+        end = max(r + 1, int(np.searchsorted(words_at, words_at[r] + chunk, side="right")) - 1)
+        end = min(end, n)
+        lo, hi = occ_start[r], occ_start[end]
+        c = counts[lo:hi]
+        total = int(c.sum())
+        rec = np.repeat(np.repeat(np.arange(r, end, dtype=np.int64), occ_count[r:end]), c)
+        first = np.cumsum(c) - c
+        wid = flat[np.repeat(ptr[occ_piece[lo:hi]] - first, c) + np.arange(total, dtype=np.int64)]
+        key = (((rec << 32) | wid) << bits) | np.repeat(occ_mask[lo:hi], c)
+        del rec, wid
+        key.sort()
+        pair = key >> bits
+        starts = np.ones(len(key), dtype=bool)
+        starts[1:] = pair[1:] != pair[:-1]
+        at = np.flatnonzero(starts)
+        out_mask.append(np.bitwise_or.reduceat(key & ((1 << bits) - 1), at) if len(at) else key)
+        pair = pair[at]
+        out_rec.append(pair >> 32)
+        out_wid.append(pair & 0xFFFFFFFF)
+        r = end
+    if not out_rec:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(out_rec), np.concatenate(out_wid), np.concatenate(out_mask)
+

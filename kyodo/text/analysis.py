@@ -90,8 +90,33 @@ class Analyser:
         The same analysis as :meth:`words` without offsets: faster for indexing.
         """
         out: dict = {}
-        for w in self.analyse(text):
-            out[(w[0], w[2], w[3], w[1], w[4])] = None
+        if self._pattern is not None:
+            for w in self.analyse(text):
+                out[(w[0], w[2], w[3], w[1], w[4])] = None
+            return out
+        if not text:
+            return out
+        # What a word yields depends only on its dictionary entry and its surface:
+        # look each (entry, surface) up once per process instead of asking SudachiPy
+        # for four fields of every occurrence.
+        known = _VOCABULARY_WORDS
+        tokenizer = _tokenizer()
+        for _offset, part in _pieces(text):
+            for m in tokenizer.tokenize(part):
+                surface = m.surface()
+                if not surface:
+                    continue
+                key = (m.word_id(), surface)
+                word = known.get(key)
+                if word is None:
+                    pos = _POS_NAMES.get(m.part_of_speech_id())
+                    if pos is None:
+                        pos = _POS_NAMES[m.part_of_speech_id()] = m.part_of_speech()[0]
+                    reading = m.reading_form()
+                    if pos in ("補助記号", "空白") or reading == surface and not is_kana(surface):
+                        reading = ""
+                    word = known[key] = (surface, m.normalized_form(), m.dictionary_form(), to_hiragana(reading), pos)
+                out[word] = None
         return out
 
     def analyse(self, text: str):
@@ -133,6 +158,7 @@ class Analyser:
 
 
 _POS_NAMES: dict[int, str] = {}
+_VOCABULARY_WORDS: dict[tuple[int, str], tuple[str, str, str, str, str]] = {}
 
 
 def _pieces(text: str, limit: int = 8000):

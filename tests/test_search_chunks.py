@@ -1,0 +1,130 @@
+"""The search index is built in bounded chunks: any chunk size gives the same files.
+
+A random corpus (kanji, kana, latin, full-width forms, digits, white space,
+characters outside the BMP) is indexed in one piece and in tiny chunks; the
+files must be byte-identical, and the bigram postings must be exactly the
+bigrams of the text, read back with a second decoder written here.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from kyodo.search import index as idx
+from kyodo.search.ngram import SPACE_CHARS, normalize, normalize_fields
+from kyodo.search.vocab import Vocabularies, record_words
+from kyodo.text.analysis import Analyser
+
+ALPHABET = ("子供こども防災訓練地域の見守り活動まちづくり協働町会ボランティアＮＰＯnpoＡＢ１２3４"
+            "、。（）「」・ー𠮷𩸽ｶﾞabcXYZ" + " \n\u3000\t")
+
+
+def random_corpus(seed: int, records: int = 40) -> list[list[str]]:
+    rng = random.Random(seed)
+    text = lambda n: "".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, n)))  # noqa: E731
+    return [[text(12), text(40), text(10), text(300)] for _ in range(records)]
+
+
+def _varints(data: bytes) -> list[int]:
+    values, v, shift = [], 0, 0
+    for byte in data:
+        v |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            values.append(v)
+            v, shift = 0, 0
+    return values
+
+
+def _bigrams(files: dict[str, bytes], count: int) -> set[tuple[str, int, int]]:
+    """(bigram, record, position) of every gram file, decoded naively."""
+    out = set()
+    for name, data in files.items():
+        if not name.startswith("gram/"):
+            continue
+        values = _varints(data)
+        heads = [values[1 + 4 * i:5 + 4 * i] for i in range(values[0])]
+        at = 1 + 4 * values[0]
+        runs = sum(h[2] for h in heads)
+        recs, lens, posts = values[at:at + runs], values[at + runs:at + 2 * runs], values[at + 2 * runs:]
+        r = p = 0
+        for a, b, nruns, total in heads:
+            assert idx.gram_shard(a, b, count) == int(name[5:-4])
+            rec = 0
+            assert sum(lens[r:r + nruns]) == total
+            for k in range(nruns):
+                rec = recs[r] if k == 0 else rec + recs[r]
+                last = 0
+                for j in range(lens[r]):
+                    last = posts[p] if j == 0 else last + posts[p]
+                    if b:
+                        out.add((chr(a) + chr(b), rec, last))
+                    p += 1
+                r += 1
+    return out
+
+
+def test_chunked_index_is_the_one_pass_index(monkeypatch):
+    monkeypatch.setattr(idx, "TARGET_SHARD", 64)      # many small shards: chunks span several
+    analyser = Analyser()
+    for seed in range(2):
+        fields = normalize_fields(random_corpus(seed))
+        assert fields == [[normalize(t) for t in f] for f in random_corpus(seed)]
+        whole = idx.text_index(fields, Vocabularies(fields, analyser), "v")
+        chunked = idx.text_index(fields, Vocabularies(fields, analyser, chunk=5), "v", chunk=7)
+        assert whole.shards == chunked.shards and whole.shards["gram"] >= 64 and whole.shards["word"] >= 4
+        assert sorted(whole.files) == sorted(chunked.files)
+        for name in whole.files:
+            assert whole.files[name] == chunked.files[name], name
+        # Ground truth: every bigram of every run, at field << 24 | offset.
+        truth = set()
+        for r, rec_fields in enumerate(fields):
+            for f, text in enumerate(rec_fields):
+                for i in range(len(text) - 1):
+                    if text[i] not in SPACE_CHARS and text[i + 1] not in SPACE_CHARS:
+                        truth.add((text[i:i + 2], r, f << idx.FIELD_SHIFT | i))
+        assert _bigrams(whole.files, whole.shards["gram"]) == truth
+
+
+def test_record_words_chunks_agree_with_a_direct_count():
+    rng = np.random.default_rng(7)
+    pieces = [rng.choice(50, size=rng.integers(0, 6), replace=False) for _ in range(30)]
+    ptr = np.concatenate(([0], np.cumsum([len(p) for p in pieces])))
+    flat = np.concatenate(pieces).astype(np.int64)
+    occ_count = rng.integers(0, 8, size=25)
+    occ_piece = rng.integers(0, 30, size=int(occ_count.sum()))
+    occ_mask = rng.integers(1, 16, size=len(occ_piece))
+    expected: dict[tuple[int, int], int] = {}
+    at = 0
+    for r, n in enumerate(occ_count):
+        for p, m in zip(occ_piece[at:at + n], occ_mask[at:at + n]):
+            for w in flat[ptr[p]:ptr[p + 1]]:
+                expected[(r, int(w))] = expected.get((r, int(w)), 0) | int(m)
+        at += n
+    for chunk in (1, 3, 10**9):
+        rec, wid, mask = record_words(ptr, flat, occ_piece, occ_mask, occ_count, chunk)
+        got = {(int(r), int(w)): int(m) for r, w, m in zip(rec, wid, mask)}
+        assert got == expected
+        assert list(zip(rec, wid)) == sorted(expected)
+
+
+def test_varints_of_every_width():
+    values = [0, 1, 127, 128, 2**14 - 1, 2**14, 2**21, 2**28 - 1, 2**28, 2**32 - 1, 2**32, 2**35 + 5, 2**49 + 3]
+    data, ends = idx.varints(np.array(values, dtype=np.uint64))
+    assert _varints(data.tobytes()) == values
+    assert list(ends) == list(np.cumsum([len(idx._varint(v)) for v in values]))
+    assert b"".join(idx._varint(v) for v in values) == data.tobytes()
+
+
+def test_vocabulary_is_the_analysis_without_offsets():
+    """Analyser.vocabulary (a fast path for indexing) says what Analyser.analyse says."""
+    analyser = Analyser()
+    rng = random.Random(3)
+    words = ["子ども", "こども", "子供", "防災訓練", "まちづくり", "街づくり", "ボランティア", "ＮＰＯ法人",
+             "見守り", "見守る", "令和6年度", "ｶﾞｲﾄﾞ", "𠮷野家", "abc", "、", "。", " ", "\n", "々", "ヴァイオリン"]
+    for _ in range(200):
+        text = "".join(rng.choice(words + list(ALPHABET)) for _ in range(rng.randint(0, 30)))
+        expected = {(w[0], w[2], w[3], w[1], w[4]): None for w in analyser.analyse(text)}
+        assert list(analyser.vocabulary(text)) == list(expected), text
