@@ -186,6 +186,9 @@ def test_check_tells_about_near_duplicate_names(tmp_path, capsys):
     assert re.search(r"cases/a\.md:\d+: organizations\[2\]: 「あおば子ども食堂ネット」は登録済みの「NPO法人あおば子どもネット」のことですか", out), out
     assert "川端二丁目町会" not in out and "区民の有志" not in out
     assert "問題はありません" in out
+    assert run(root) == 0   # again, with the cases validated before (kyodo/model/case_store.py)
+    again = capsys.readouterr().out
+    assert again == out
 
 
 # -- pages and data -----------------------------------------------------------------------------

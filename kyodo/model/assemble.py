@@ -6,9 +6,12 @@ cross-file checks (duplicate slugs, references), catalogue order, warnings.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
+from kyodo.cache import cache_root, digest
 from kyodo.core.case import Case
+from kyodo.model.case_store import CaseStore, text_of
 from kyodo.errors import ContentError, Problems
 from kyodo.load import frontmatter
 from kyodo.load.content import discover, optional_yaml, read_settings
@@ -65,6 +68,28 @@ def _read_all(paths: list[Path], displays: list[str]) -> list[tuple]:
     return pmap(one, len(paths))
 
 
+def _known_cases(store: CaseStore, paths: list[Path], displays: list[str]) -> dict[int, tuple]:
+    """The files whose bytes the store knows: index -> (case, notices, front matter strings)."""
+    found: dict[int, tuple] = {}
+    if not store.entries:
+        return found
+    for i, path in enumerate(paths):
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            continue
+        file_digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        if store.key(file_digest, path) not in store.entries:
+            continue
+        try:
+            hit = store.get(file_digest, path, text_of(raw), displays[i])
+        except UnicodeDecodeError:
+            hit = None
+        if hit is not None:
+            found[i] = hit
+    return found
+
+
 def load_content(root: Path, memo: Memo | None = None) -> Content:
     """Load ``root``; raise :class:`ContentError` listing every problem."""
     root = Path(root)
@@ -98,7 +123,6 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
             texts += [doc.body, *strings(doc.meta)]
     validator = CaseValidator(site, taxonomy, root / "images", registry)
     if memo is not None:   # what else a case's validation reads
-        from kyodo.cache import digest
         env = (settings_key, digest(*(d.digest for d in org_docs)), folder_state(root / "images"))
         if any(key[2] != env for key in list(memo.cases)[:1]):
             memo.cases.clear()
@@ -109,7 +133,16 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
     if not (root / "cases").is_dir():
         problems.add(display_path(root / "cases"), 1, "フォルダ", "cases/ フォルダがありません")
     displays = [display_path(p) for p in case_files]
-    parsed = _read_all(case_files, displays) if memo is None else None   # many files: on every core
+    store = stored = None
+    if memo is None:   # a build: cases validated before, by their file's bytes (kyodo/model/case_store.py)
+        store = CaseStore(cache_root(root), digest(str(root), *settings_key[1:], *(d.digest for d in org_docs),
+                                                   folder_state(root / "images"), "readings" if readings else ""),
+                          taxonomy)
+        stored = _known_cases(store, case_files, displays)
+        rest = [i for i in range(len(case_files)) if i not in stored]
+        parsed = dict(zip(rest, _read_all([case_files[i] for i in rest], [displays[i] for i in rest])))
+    else:
+        parsed = None
     for i, path in enumerate(case_files):
         display = displays[i]
         if path.stem in seen:
@@ -117,6 +150,16 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
                          f"スラッグ「{path.stem}」が {seen[path.stem]} と重複しています。どちらかのファイル名を変えてください")
             continue
         seen[path.stem] = display
+        if stored and i in stored:
+            case, notices, texts_of = stored[i]
+            registry.notices += notices
+            if readings:
+                texts += [case.body, *texts_of]
+            if case.draft:
+                drafts += 1
+            else:
+                cases.append(case)
+            continue
         if parsed is not None:
             doc, found = parsed[i]
             problems.extend(found)
@@ -138,6 +181,8 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
             case.digest, case.meta_digest = doc.digest, doc.meta_digest
             if memo is not None and len(problems) == before:
                 memo.cases[(str(path), doc.digest, env)] = (case, registry.notices[noticed:])
+            if store is not None and len(problems) == before:
+                store.put(case, registry.notices[noticed:], strings(doc.meta) if readings else [])
         if case.draft:
             drafts += 1
             continue
@@ -168,6 +213,8 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
     check_references(site, chapters, problems)
     if problems:
         raise ContentError(problems.sorted())
+    if store is not None:
+        store.save()
     cases.sort(key=case_order)
     chapters.sort(key=lambda ch: (ch.order, ch.slug))
     warnings = unused_readings(readings_doc, readings, texts) if readings_doc else []
