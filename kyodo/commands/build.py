@@ -22,7 +22,7 @@ from kyodo.render.env import build_env, templates_digest
 from kyodo.post.cards import write_cards
 from kyodo.render.renderer import Renderer
 from kyodo.views.data import data_files
-from kyodo.views.downloads import download_files
+from kyodo.views.downloads import download_files, table_files
 from kyodo.views.model import SiteView
 from kyodo.views.organization_data import organization_files
 from kyodo.views.schema import schema_files
@@ -88,7 +88,10 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None, kee
     renderer = Renderer(env, view, planned.nav)
     if published is not None:
         published[:] = [pages, renderer]
-    renderer.write_all([p for p in pages if output.want(p.output, p.fingerprint)], output)
+    todo = [p for p in pages if output.want(p.output, p.fingerprint)]
+    if any(p.source == "stats" for p in todo):
+        table_files(view)   # the tables' sizes, made once here rather than in every worker
+    renderer.write_all(todo, output)
     phase("ページ")
     furigana.write(output, view, pages, env, renderer.common)   # furigana/<page>, when site.yml asks
     phase("ふりがな")

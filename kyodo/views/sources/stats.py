@@ -32,14 +32,48 @@ STATS = Crumb("統計", "stats/")
 HELPERS = {"tenths": tenths_text, "pct": percent_text}
 
 
+class Sizes:
+    """The sizes of the statistics tables' CSV and JSON files, as pages show them.
+
+    Worked out only when a page is rendered: the files are made from the
+    counts (kyodo/views/downloads.py, once per build), and a rebuild that
+    keeps every statistics page as it was never needs them here."""
+
+    def __init__(self, view: SiteView):
+        self.view = view
+
+    def of(self, path: str) -> str:
+        return size_text(len(table_files(self.view)[path]))
+
+    def __fingerprint__(self) -> str:
+        return "statistics table sizes"   # made of the counts, which the site's fingerprint covers
+
+
+class SizeText:
+    """``{{ size }}`` in a template: the file's size, looked up when printed."""
+
+    def __init__(self, sizes: Sizes, path: str):
+        self.sizes, self.path = sizes, path
+
+    def __str__(self) -> str:
+        return self.sizes.of(self.path)
+
+
 @dataclass
 class Download:
     name: str
     title: str
     csv_url: str
-    csv_size: str
     json_url: str
-    json_size: str
+    sizes: Sizes = field(repr=False, compare=False)
+
+    @property
+    def csv_size(self) -> str:
+        return self.sizes.of(self.csv_url)
+
+    @property
+    def json_size(self) -> str:
+        return self.sizes.of(self.json_url)
 
 
 @dataclass
@@ -55,16 +89,12 @@ class Embed:
     source_chars: int = 0  # length of the source line
 
 
-def _downloads(view: SiteView, files: dict[str, bytes], tables) -> dict[str, Download]:
-    out = {}
-    for t in tables:
-        out[t.name] = Download(t.name, t.title, t.csv_path, size_text(len(files[t.csv_path])),
-                               t.json_path, size_text(len(files[t.json_path])))
-    return out
+def _downloads(view: SiteView, files: Sizes, tables) -> dict[str, Download]:
+    return {t.name: Download(t.name, t.title, t.csv_path, t.json_path, files) for t in tables}
 
 
 def stats_pages(view: SiteView) -> list[Page]:
-    files = table_files(view)
+    files = Sizes(view)
     stats = view.stats
     pages: list[Page] = []
     embeds: list[tuple[Embed, dict]] = []
@@ -101,7 +131,7 @@ def _embed(view: SiteView, name: str, title: str, kind: str, rows, note_chars: i
     return Embed(name, title, site.absolute(f"embed/stats/{name}/"), page_url, kind, rows, note_chars, len(source))
 
 
-def _scope(view: SiteView, s: Stats, year: int | None, files: dict[str, bytes],
+def _scope(view: SiteView, s: Stats, year: int | None, files: Sizes,
            embeds: list[tuple[Embed, dict]]) -> list[Page]:
     """The overview, facet and crosstab pages for all years (None) or one fiscal year."""
     base = "stats/" if year is None else f"stats/year/{year}/"
@@ -129,7 +159,7 @@ def _scope(view: SiteView, s: Stats, year: int | None, files: dict[str, bytes],
     if year is None:
         overview = Page(base, "stats/overview.html", "統計", "stats",
                         "協働事例を分類ごとに集計した統計です。", [HOME],
-                        dict(common, embeds=emb, cases_csv_size=size_text(len(files["data/cases.csv"]))))
+                        dict(common, embeds=emb, cases_csv_size=SizeText(files, "data/cases.csv")))
         crumbs = [HOME, STATS]
     else:
         label = fiscal_year_label(year)
