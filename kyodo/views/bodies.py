@@ -5,7 +5,8 @@ A body's HTML depends on its text, where it is shown (``root``, ``doc_id``,
 their case counts) and, when it shows images, the images folder. The key
 covers exactly those, so an incremental build or the development server
 renders only the bodies that changed. The results are kept in memory (for
-``serve``) and in one file of the build cache (for the next ``build``).
+``serve``) and in the build cache (for the next ``build``), in SHARDS files by
+key, so that a build that changed one body rewrites one or two small files.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ _MEMORY: dict[str, Rendered] = {}
 _ENCODED: dict[str, str] = {}     # key -> the body's JSON in the pack (serve saves the pack often)
 _MEMORY_MAX = 50_000
 PACK = "bodies"
+SHARDS = 64
+_ON_DISK: dict[tuple, frozenset] = {}   # (cache folder, shard) -> keys its file holds (this process knows)
+
+
+def _shard(key: str) -> int:
+    return int(key[:4], 16) % SHARDS
 
 
 def _code_salt() -> str:
@@ -54,7 +61,7 @@ class Bodies:
         self.salt = _code_salt()
         self._images: str | None = None
         self.pack: dict | None = None
-        self.used: dict[str, dict] = {}
+        self.used: dict[str, Rendered] = {}
         self.fresh = 0
 
     def key(self, text: str, root: str, doc_id: str, title: str) -> str:
@@ -70,17 +77,24 @@ class Bodies:
             h.update(self._images.encode())
         return h.hexdigest()
 
+    def _read_shard(self, shard: int) -> dict:
+        blob = self.cache.get_bytes(f"{PACK}-{shard}") if self.cache else None
+        data = {}
+        if blob:
+            try:
+                data = json.loads(blob)
+            except ValueError:
+                data = {}
+        if not isinstance(data, dict):
+            data = {}
+        _ON_DISK[(str(self.cache.dir), shard)] = frozenset(data)
+        return data
+
     def _load_pack(self) -> dict:
         if self.pack is None:
             self.pack = {}
-            blob = self.cache.get_bytes(PACK) if self.cache else None
-            if blob:
-                try:
-                    data = json.loads(blob)
-                    if isinstance(data, dict):
-                        self.pack = data
-                except ValueError:
-                    pass
+            for shard in range(SHARDS):
+                self.pack.update(self._read_shard(shard))
         return self.pack
 
     def lookup(self, key: str) -> Rendered | None:
@@ -116,18 +130,31 @@ class Bodies:
         self.fresh += fresh
 
     def save(self) -> None:
-        """Keep exactly this build's bodies for the next build (when anything changed)."""
-        if self.cache is None or (not self.fresh and self.pack is not None and set(self.used) == set(self.pack)):
+        """Keep exactly this build's bodies for the next build: only the shards
+        whose set of bodies changed are written again."""
+        if self.cache is None:
             return
-        parts = []
-        for k, r in self.used.items():
-            enc = _ENCODED.get(k)
-            if enc is None:
-                enc = _ENCODED[k] = json.dumps(_to_json(r), ensure_ascii=False, separators=(",", ":"))
-            parts.append(json.dumps(k) + ":" + enc)
+        wanted: dict[int, list[str]] = {}
+        for k in self.used:
+            wanted.setdefault(_shard(k), []).append(k)
+        folder = str(self.cache.dir)
+        for shard in range(SHARDS):
+            keys = wanted.get(shard, [])
+            known = _ON_DISK.get((folder, shard))
+            if known is None:
+                known = frozenset(self._read_shard(shard))
+            if known == frozenset(keys):
+                continue
+            parts = []
+            for k in keys:
+                enc = _ENCODED.get(k)
+                if enc is None:
+                    enc = _ENCODED[k] = json.dumps(_to_json(self.used[k]), ensure_ascii=False, separators=(",", ":"))
+                parts.append(json.dumps(k) + ":" + enc)
+            self.cache.put_bytes(f"{PACK}-{shard}", ("{" + ",".join(parts) + "}").encode("utf-8"))
+            _ON_DISK[(folder, shard)] = frozenset(keys)
         if len(_ENCODED) > _MEMORY_MAX:
             _ENCODED.clear()
-        self.cache.put_bytes(PACK, ("{" + ",".join(parts) + "}").encode("utf-8"))
 
 
 def _remember(key: str, r: Rendered) -> None:
