@@ -90,7 +90,7 @@ def test_a_taxonomy_change_makes_a_new_store(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("garbage", [b"{not json", b'{"format": "kyodo-cases-1", "cases": []}',
-                                     b'{"format": "kyodo-cases-1", "cases": {"x": 1}}'])
+                                     b'{"format": "kyodo-cases-1", "cases": {"x": 1}}', b"[" * 100_000])
 def test_a_broken_store_is_ignored(sample, tmp_path, monkeypatch, garbage):
     plain = _load(sample, monkeypatch, "off")
     _load(sample, monkeypatch, tmp_path / "cache")
@@ -105,9 +105,13 @@ def test_a_tampered_entry_cannot_smuggle_a_term(sample, tmp_path, monkeypatch):
     _load(sample, monkeypatch, tmp_path / "cache")
     stored = next((tmp_path / "cache" / "cases").glob("*.json"))
     data = json.loads(stored.read_text(encoding="utf-8"))
-    for entry in data["cases"].values():
-        entry["terms"] = {"partner": ["no-such-term"]}
-        entry["case"]["budget"] = {"d": "os.system", "v": {}}
+    for n, entry in enumerate(data["cases"].values()):
+        if n % 3 == 0:
+            entry["terms"] = {"partner": ["no-such-term"]}
+        elif n % 3 == 1:
+            entry["case"]["budget"] = {"d": "os.system", "v": {}}
+        else:
+            entry["case"] = ["not", "a", "record"]
     stored.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     again = _load(sample, monkeypatch, tmp_path / "cache")   # every entry refused: validated again
     assert [_fields(c) for c in again.cases] == [_fields(c) for c in plain.cases]

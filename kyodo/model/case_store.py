@@ -134,7 +134,7 @@ class CaseStore:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
                 if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(data.get("cases"), dict):
                     self.entries = data["cases"]
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 pass
 
     @staticmethod
@@ -153,9 +153,11 @@ class CaseStore:
             fields = {k: v if type(v) in _PLAIN else _dec(v, self.terms) for k, v in entry["case"].items()}
             fields["terms"] = self._terms(entry["terms"])
             case = Case(source=path, body=body_of(text, fields["body_line"]), **fields)
-        except (Unstorable, KeyError, TypeError, ValueError):
+        except (Unstorable, KeyError, TypeError, ValueError, AttributeError, RecursionError):
             return None
-        case.digest, case.meta_digest = file_digest, entry["meta"]
+        case.digest, case.meta_digest = file_digest, entry.get("meta")
+        if not isinstance(case.meta_digest, str):
+            return None
         if case.slug != path.stem:
             return None
         self.used.add(key)

@@ -83,7 +83,7 @@ class Bodies:
         if blob:
             try:
                 data = json.loads(blob)
-            except ValueError:
+            except (ValueError, RecursionError):
                 data = {}
         if not isinstance(data, dict):
             data = {}
