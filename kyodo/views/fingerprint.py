@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import enum
 import hashlib
+import json
 from pathlib import PurePath
 
 from kyodo import __version__
@@ -212,10 +213,10 @@ def page_fingerprints(pages, site_fp: str, walker: Walker | None = None, front: 
     any other page by its whole context."""
     walker = walker or Walker()
     out = []
+    base = walker.digest([site_fp, front]) if front else ""
     for p in pages:
         if (p.light or p.inputs) and front:
-            out.append(walker.digest([site_fp, front, p.inputs, p.url, p.template, p.title, p.kind, p.description,
-                                      p.crumbs, p.in_sitemap, p.root_override, p.lastmod, p.card]))
+            out.append(_plain_digest(base, p))
             continue
         context = p.context
         if p.kind == "sitemap":   # every listed page: its URL and lastmod only
@@ -223,3 +224,14 @@ def page_fingerprints(pages, site_fp: str, walker: Walker | None = None, front: 
         out.append(walker.digest([site_fp, p.url, p.template, p.title, p.kind, p.description, p.crumbs,
                                   p.in_sitemap, p.root_override, p.lastmod, p.card, context]))
     return out
+
+
+def _plain_digest(base: str, p) -> str:
+    """A page without a walked context: its own fields as canonical JSON (fast for 10,000s)."""
+    card = p.card
+    fields = [base, p.inputs, p.url, p.template, p.title, p.kind, p.description,
+              [[c.label, c.url] for c in p.crumbs], p.in_sitemap, p.root_override,
+              p.lastmod.isoformat() if p.lastmod else None,
+              [card.path, card.kicker, card.title, card.note] if card is not None else None]
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
