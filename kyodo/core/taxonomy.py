@@ -20,7 +20,11 @@ class Term:
     short: str = ""            # a few words of meaning shown beside a terse label ("区が主導")
 
     def __hash__(self) -> int:   # a term is looked up millions of times at 10,000 cases: hash its identity only
-        return hash((self.facet, self.slug))
+        try:
+            return self.__dict__["_hash"]
+        except KeyError:
+            h = self.__dict__["_hash"] = hash((self.facet, self.slug))
+            return h
 
     @property
     def name(self) -> str:
