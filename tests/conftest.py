@@ -8,8 +8,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import importlib.util
+import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -56,6 +61,67 @@ def sample_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "site"
     build(SAMPLE, out, with_search=True)
     return out
+
+
+class Background:
+    """A test helper run in a process of its own (``python -m <module> … <report>``) while
+    the tests go on; ``result()`` waits for it and reads the JSON report it wrote."""
+
+    def __init__(self, module: str, args: list[str], report: Path):
+        self.report = report
+        self.log = report.with_name(report.name + ".log")
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen([sys.executable, "-m", module, *args, str(report)], cwd=ROOT,
+                                         stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+
+    def result(self, timeout: float = 900):
+        try:
+            code = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            pytest.fail(f"{self.proc.args[2]} did not finish in {timeout:.0f} s")
+        if code != 0 or not self.report.is_file():
+            log = self.log.read_text(encoding="utf-8", errors="replace")
+            pytest.fail(f"{self.proc.args[2]} failed ({code}):\n{log[-4000:]}")
+        return json.loads(self.report.read_text(encoding="utf-8"))
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def sample_audit(sample_site, tmp_path_factory):
+    """The accessibility audit of the sample site (tests/audit.py: axe and text spacing on
+    every page type at both widths) in a process of its own: chromium works on it on one
+    core while the rest of the suite goes on on the other."""
+    job = Background("tests.audit", [str(sample_site)], tmp_path_factory.mktemp("audit") / "report.json")
+    yield job
+    job.stop()
+
+
+def _uses_audit(item) -> bool:
+    return "sample_audit" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(items):
+    """The tests reading the background audit run last: by then it is done."""
+    items.sort(key=_uses_audit)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_from_the_start(request):
+    """Start the audit as the session starts, when a collected test reads it and its tools are
+    there (otherwise those tests skip, or fail in CI, through the browser and axe_source fixtures)."""
+    if (any(_uses_audit(item) for item in request.session.items) and Path(CHROMIUM).exists() and AXE.exists()
+            and importlib.util.find_spec("playwright") is not None):
+        request.getfixturevalue("sample_audit")
 
 
 @pytest.fixture(scope="session")

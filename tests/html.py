@@ -22,19 +22,20 @@ class Node:
                 yield c
                 yield from c.iter()
 
-    def find_all(self, tag: str | None = None, **attrs) -> list["Node"]:
-        out = []
+    def _matching(self, tag: str | None, attrs: dict):
+        wanted = [(k.rstrip("_").replace("_", "-"), v) for k, v in attrs.items()]
         for n in self.iter():
             if tag and n.tag != tag:
                 continue
-            if all((n.attrs.get(k.rstrip("_").replace("_", "-")) == v) if v is not True
-                   else (k.rstrip("_").replace("_", "-") in n.attrs) for k, v in attrs.items()):
-                out.append(n)
-        return out
+            if all((n.attrs.get(k) == v) if v is not True else (k in n.attrs) for k, v in wanted):
+                yield n
+
+    def find_all(self, tag: str | None = None, **attrs) -> list["Node"]:
+        return list(self._matching(tag, attrs))
 
     def find(self, tag: str | None = None, **attrs) -> "Node | None":
-        found = self.find_all(tag, **attrs)
-        return found[0] if found else None
+        """The first match in document order (the walk stops there)."""
+        return next(self._matching(tag, attrs), None)
 
     def ancestors(self):
         n = self.parent

@@ -381,13 +381,20 @@ def test_the_print_page_is_made_only_with_the_pdf(sample_site, sample_view):
     assert "booklet/" not in (sample_site / "sitemap.xml").read_text(encoding="utf-8")
 
 
-def test_build_with_pdf_and_atomic_failure(tmp_path, monkeypatch, capsys):
+@pytest.fixture(scope="module")
+def two_cases(tmp_path_factory):
+    """Two cases for the commands' tests: their build cache (beside the folder) is shared, so
+    the booklet's layout plan is made once (each typesetting takes seconds)."""
+    return make_content(tmp_path_factory.mktemp("two-cases") / "c", {
+        "a.md": case_text(title="甲の事例"), "b.md": case_text(title="乙の事例", fiscal_year=2023)})
+
+
+def test_build_with_pdf_and_atomic_failure(tmp_path, monkeypatch, capsys, two_cases):
     need_pdf_tools()
     from kyodo.post.booklet import make
     from kyodo.commands import build, pdf
 
-    content = make_content(tmp_path / "c", {"a.md": case_text(title="甲の事例"),
-                                            "b.md": case_text(title="乙の事例", fiscal_year=2023)})
+    content = two_cases
     out = tmp_path / "site"
     assert build.run(content, out, with_search=False, with_pdf=True) == 0
     assert (out / "booklet.pdf").read_bytes().startswith(b"%PDF")
@@ -509,12 +516,12 @@ def test_layout_plan_predicts_spreads_and_notes():
     assert check(final[:-1], p.spreads) == ["11 pages"]
 
 
-def test_site_links_the_booklet_with_size_and_pages(tmp_path):
+def test_site_links_the_booklet_with_size_and_pages(tmp_path, two_cases):
     need_pdf_tools()
     from kyodo.commands import build, pdf
     from tests.html import parse
 
-    content = make_content(tmp_path / "c", {"a.md": case_text(title="甲の事例")})
+    content = two_cases
     out = tmp_path / "site"
     assert build.run(content, out, with_search=False) == 0
     assert "booklet.pdf" not in (out / "index.html").read_text(encoding="utf-8")   # no PDF, no link
