@@ -10,6 +10,7 @@ development server) work in this process.
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -72,10 +73,14 @@ def pmap(func: Callable[[int], object], count: int, min_items: int = MIN_ITEMS) 
     size = max(50, count // (n * 8)) if count >= MIN_ITEMS else max(1, -(-count // (n * 4)))
     chunks = [(s, min(s + size, count)) for s in range(0, count, size)]
     _job = func
+    # The workers share this process's objects page by page (copy on write): keep
+    # their garbage collector off them, or each worker would copy the whole heap.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(n, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
             parts = pool.map(_run_chunk, chunks)
     finally:
         _job = None
+        gc.unfreeze()
     return [item for part in parts for item in part]
 
