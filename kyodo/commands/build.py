@@ -16,7 +16,7 @@ from kyodo import paths
 from kyodo.commands.check import report, validate
 from kyodo.commands.preview import Built
 from kyodo.errors import ContentError, UsageError, one_line
-from kyodo.post import furigana, search
+from kyodo.post import furigana
 from kyodo.cache import cache_root, digest
 from kyodo.render.env import build_env, templates_digest
 from kyodo.post.cards import write_cards
@@ -133,6 +133,7 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None, kee
         for rel in kept:
             output.want(rel, search_fp)
         if not kept:
+            from kyodo.post import search   # numpy and the analyser: only for a build that indexes
             search.index(Fingerprinted(output, search_fp), view)
         phase("検索")
     elif keep_search:
