@@ -10,8 +10,10 @@ kyodo's load and validate stages). A file whose bytes are known is not parsed
 or validated again; anything else is, as before, and reports its problems.
 
 Only JSON is stored (never pickle: the cache folder must not be able to run
-code), and a case is stored only when decoding its record gives back an
-equal case, so a value the codec cannot carry is simply validated again.
+code). The codec carries exactly the types a case is made of (text, numbers,
+dates, tuples, the taxonomy's terms, the case's own small records); a case
+with any other value is not stored, and simply validated again next time.
+tests/test_case_store.py checks that decoding gives back equal cases.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ FORMAT = "kyodo-cases-1"
 _CLASSES = {c.__name__: c for c in (Indicator, Link, Image, Contact)}
 _SKIP = {"source", "body", "digest", "meta_digest", "terms"}   # known from the file itself; terms: by slug
 _STAGES = ("load", "validate", "core", "model")         # the code that decides a case
+_FIELDS = [f.name for f in dataclasses.fields(Case) if f.name not in _SKIP]
 
 
 _PLAIN = (str, int, bool, type(None))
@@ -169,12 +172,12 @@ class CaseStore:
         return case, notices, list(entry.get("strings", []))
 
     def put(self, case: Case, notices: list[str], strings: list[str]) -> None:
-        try:
-            record = {f.name: _enc(getattr(case, f.name)) for f in dataclasses.fields(case) if f.name not in _SKIP}
+        try:   # the codec carries exactly the types it knows; anything else is validated every time
+            record = {name: v if type(v) in _PLAIN else _enc(v)
+                      for name in _FIELDS for v in (getattr(case, name),)}
             terms = {k: [t.slug for t in ts] for k, ts in case.terms.items()}
-            fields = {k: _dec(v, self.terms) for k, v in record.items()}
-            if Case(source=case.source, body=case.body, terms=self._terms(terms), **fields) != case:
-                return   # something the codec does not carry faithfully: validate it every time
+            if any(self.terms.get((k, s)) is None for k, slugs in terms.items() for s in slugs):
+                return
         except (Unstorable, TypeError, ValueError):
             return
         entry = {"meta": case.meta_digest, "case": record, "terms": terms}
