@@ -284,6 +284,43 @@
 
   // ---- Matching and ranking -------------------------------------------------------
   function fieldScore(mask) { return 1 + (mask & 1 ? 8 : 0) + (mask & 2 ? 4 : 0) + (mask & 4 ? 2 : 0); }
+  var exactCache = new Map();
+  function exactOf(word) {
+    if (!exactCache.has(word)) {
+      if (exactCache.size > 100) exactCache.clear();
+      var p = exactWord(word);
+      p.catch(function () { exactCache.delete(word); });
+      exactCache.set(word, p);
+    }
+    return exactCache.get(word);
+  }
+  // Records containing every word exactly rank first whatever the lexicon adds:
+  // fetch the display data of the first `count` of them (case records passing
+  // the filters, best first) as soon as they are known, while the variants are
+  // still being looked up.
+  function prefetchExact(query, filters, count) {
+    var words = queryWords(query);
+    if (!words.length) return;
+    Promise.all([loadManifest(), loadFacets()]).then(function (r) {
+      var bits = r[1];
+      return Promise.all(words.map(exactOf)).then(function (per) {
+        var smallest = per.reduce(function (a, m) { return m.size < a.size ? m : a; });
+        var hits = [];
+        smallest.forEach(function (_, rec) {
+          if (rec >= manifest.records) return;
+          var score = 0;
+          for (var i = 0; i < per.length; i++) {
+            var e = per[i].get(rec);
+            if (e === undefined) return;
+            score += fieldScore(e);
+          }
+          if (passes(bits, rec, filters || {})) hits.push({ rec: rec, score: score });
+        });
+        hits.sort(function (a, b) { return (b.score - a.score) || (a.rec - b.rec); });
+        hits.slice(0, count).forEach(function (h) { meta(h.rec); });
+      });
+    }).catch(function () { /* the search itself reports failures */ });
+  }
 
   // Every record with every word (exactly or as a variant), best first:
   // [{rec, score, exact, why: [labels], marks: [strings]}]
@@ -299,7 +336,7 @@
         return all;
       }
       return Promise.all(words.map(function (w) {
-        return Promise.all([exactWord(w), variantWord(w).catch(function () { return new Map(); })]);
+        return Promise.all([exactOf(w), variantWord(w).catch(function () { return new Map(); })]);
       })).then(function (per) {
         var order = per.map(function (_, i) { return i; });
         function size(i) { return per[i][0].size + per[i][1].size; }
@@ -861,6 +898,7 @@
     var words = queryWords(state.q);
     list.setAttribute("aria-busy", "true");
     var slow = setTimeout(function () { if (mine === ticket) status.textContent = "検索しています…"; }, 400);
+    if (state.sort !== "newest") prefetchExact(state.q, state.filters, PAGE);
     filtered(state.q, state.filters).then(function (f) {
       if (mine !== ticket) return;
       var results = f.hits;

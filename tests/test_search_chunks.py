@@ -13,8 +13,9 @@ import random
 import numpy as np
 
 from kyodo.search import index as idx
-from kyodo.search.ngram import SPACE_CHARS, normalize, normalize_fields
-from kyodo.search.vocab import Vocabularies, record_words
+from kyodo.search import vocab
+from kyodo.search.ngram import SPACE_CHARS, normalize
+from kyodo.search.vocab import Vocabularies, read_text, record_words
 from kyodo.text.analysis import Analyser
 
 ALPHABET = ("子供こども防災訓練地域の見守り活動まちづくり協働町会ボランティアＮＰＯnpoＡＢ１２3４"
@@ -70,16 +71,20 @@ def test_chunked_index_is_the_one_pass_index(monkeypatch):
     monkeypatch.setattr(idx, "TARGET_SHARD", 64)      # many small shards: chunks span several
     analyser = Analyser()
     for seed in range(2):
-        fields = normalize_fields(random_corpus(seed))
-        assert fields == [[normalize(t) for t in f] for f in random_corpus(seed)]
-        whole = idx.text_index(fields, Vocabularies(fields, analyser), "v")
-        chunked = idx.text_index(fields, Vocabularies(fields, analyser, chunk=5), "v", chunk=7)
+        records = random_corpus(seed)
+        whole_text = read_text(records)
+        monkeypatch.setattr(vocab, "BLOCK", 3)            # records read in blocks of 3
+        chunked_text = read_text(records)
+        monkeypatch.setattr(vocab, "BLOCK", 10**6)
+        whole = idx.text_index(whole_text, Vocabularies(whole_text, analyser), "v")
+        chunked = idx.text_index(chunked_text, Vocabularies(chunked_text, analyser, chunk=5), "v", chunk=7)
         assert whole.shards == chunked.shards and whole.shards["gram"] >= 64 and whole.shards["word"] >= 4
         assert sorted(whole.files) == sorted(chunked.files)
         for name in whole.files:
             assert whole.files[name] == chunked.files[name], name
         # Ground truth: every bigram of every run, at field << 24 | offset.
         truth = set()
+        fields = [[normalize(t) for t in f] for f in records]
         for r, rec_fields in enumerate(fields):
             for f, text in enumerate(rec_fields):
                 for i in range(len(text) - 1):

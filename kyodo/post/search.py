@@ -18,10 +18,9 @@ from pathlib import Path
 from kyodo import __version__
 from kyodo.cache import Cache, cache_root, digest
 from kyodo.search import index as idx
-from kyodo.search.ngram import normalize_fields
 from kyodo.search.records import Record, case_record, organization_record
 from kyodo.search import vocab as vocab_module
-from kyodo.search.vocab import Vocabularies
+from kyodo.search.vocab import Vocabularies, read_text
 from kyodo.text import analysis as analysis_module
 from kyodo.text.analysis import analyser
 
@@ -63,9 +62,9 @@ def build_text_index(fields: list[list[str]], readings: dict, cache: Cache | Non
         cached = _unpack(cache.get_bytes("index"))
         if cached is not None and cached.version == version:
             return cached
-    fields = normalize_fields(fields)
-    vocab = Vocabularies(fields, analyser(tuple(sorted(readings.items()))), cache)
-    built = idx.text_index(fields, vocab, version)
+    text = read_text(fields)
+    vocab = Vocabularies(text, analyser(tuple(sorted(readings.items()))), cache)
+    built = idx.text_index(text, vocab, version)
     if cache is not None:
         cache.put_bytes("index", _pack(built))
     return built

@@ -63,7 +63,7 @@ import numpy as np
 from kyodo import parallel
 from kyodo.search.ngram import SPACE_CHARS, normalize
 from kyodo.search.records import Record
-from kyodo.search.vocab import Vocabularies, fold, key_of, lookup_forms
+from kyodo.search.vocab import Text, Vocabularies, fold, key_of, lookup_forms
 from kyodo.text.analysis import kanji_spellings
 
 META_CHUNK = 8
@@ -245,7 +245,7 @@ NO_SHARD = 0xFFFF    # shard_count never reaches it
 
 
 class Grams:
-    """The bigram and character postings of normalised fields (ngram.normalize_fields).
+    """The bigram and character postings of a :class:`~kyodo.search.vocab.Text`.
 
     The text is held once as code points, with the positions of its bigrams
     ordered by shard; the postings of a range of shards are made from them
@@ -254,14 +254,12 @@ class Grams:
     the fields it occurs in, as ``(c, 0)``.
     """
 
-    def __init__(self, fields: list[list[str]], limit: int):
-        nfields = self.nfields = len(fields[0]) if fields else 0
-        lengths = np.fromiter((len(t) + 1 for rec_fields in fields for t in rec_fields), dtype=np.int64,
-                              count=len(fields) * nfields)
+    def __init__(self, text: Text, limit: int):
+        nfields = self.nfields = text.nfields
+        lengths = text.lengths
         self.starts = np.cumsum(lengths) - lengths        # where each field of each record starts
         self.seg = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)   # each character's field
-        self.cps = np.frombuffer(("\0".join(t for rec_fields in fields for t in rec_fields) + "\0")
-                                 .encode("utf-32-le"), dtype=np.uint32)
+        self.cps = text.cps
         self.space = _SPACE.take(self.cps, mode="clip")
         # Characters, by blocks of records (a record's postings never span two blocks).
         per_record = np.add.reduceat(lengths, np.arange(0, len(lengths), nfields)) if len(lengths) else lengths
@@ -356,15 +354,15 @@ class Built:
     version: str
 
 
-def text_index(fields: list[list[str]], vocab: Vocabularies, version: str, chunk: int | None = None) -> Built:
-    """The text part of the index from normalised ``fields`` (ngram.normalize_fields).
+def text_index(text: Text, vocab: Vocabularies, version: str, chunk: int | None = None) -> Built:
+    """The text part of the index of ``text`` (vocab.read_text) and its ``vocab``.
 
     Postings are made ``chunk`` (default :data:`CHUNK`) at a time, by ranges of
     shards: the files are the same whatever the chunk size.
     """
     limit = chunk or CHUNK
     files: dict[str, bytes] = {}
-    grams = Grams(fields, limit)
+    grams = Grams(text, limit)
     for s, data in chunked_postings(grams.count, grams.per_shard, grams.select, limit).items():
         files[f"gram/{s}.bin"] = data
     gram_count = grams.count

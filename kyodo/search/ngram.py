@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kyodo import parallel
-
 SPACE_CHARS = ("\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
                "\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u200b")
 SPACE = re.compile("[" + re.escape(SPACE_CHARS) + "]+")
@@ -25,18 +23,3 @@ def normalize(text: str) -> str:
 
 def runs(text: str) -> list[str]:
     return [r for r in SPACE.split(normalize(text)) if r]
-
-
-def normalize_fields(records: list[list[str]]) -> list[list[str]]:
-    """:func:`normalize` of every field of every record, blocks of records in parallel.
-
-    Field by field: text that is already in NFKC (most fields) costs only
-    Python's quick check.
-    """
-    blocks = range(0, len(records), BLOCK)
-    parts = parallel.pmap(lambda i: [[normalize(t) for t in fields] for fields in records[blocks[i]:blocks[i] + BLOCK]],
-                          len(blocks), min_items=2)
-    return [fields for part in parts for fields in part]
-
-
-BLOCK = 500    # records per piece of parallel work

@@ -16,6 +16,7 @@ bit mask of the fields (records.FIELDS) it occurs in.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -88,11 +89,44 @@ def lookup_forms(word: Word) -> list[tuple[str, int]]:
 
 BATCH = 200       # pieces per call of the analyser
 BLOCK = 500       # records per piece of parallel work
-CHUNK = 2_000_000   # word occurrences held at once
+CHUNK = 1_000_000   # word occurrences a piece of work holds at once
+
+
+@dataclass
+class Text:
+    """The searched text of a list of records (lists of fields), normalised (ngram.normalize).
+
+    ``cps``: every field of every record in turn, each followed by NUL, as code
+    points; ``lengths``: the length of each field plus one. ``blocks``: the
+    pieces of each block of records (:func:`_block_pieces`), for
+    :class:`Vocabularies`, which takes them.
+    """
+    nfields: int
+    lengths: np.ndarray
+    cps: np.ndarray
+    blocks: list | None
+
+
+def read_text(records: list[list[str]]) -> Text:
+    """:class:`Text` of ``records``, blocks of records in parallel (one pass over the text)."""
+    starts = range(0, len(records), BLOCK)
+    parts = parallel.pmap(lambda i: _read_block(records[starts[i]:starts[i] + BLOCK]), len(starts), min_items=2)
+    nfields = len(records[0]) if records else 0
+    lengths = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.int64)
+    cps = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.uint32)
+    return Text(nfields, lengths, cps, [p[2] for p in parts])
+
+
+def _read_block(block: list[list[str]]):
+    fields = [[normalize(t) for t in rec_fields] for rec_fields in block]
+    lengths = np.fromiter((len(t) + 1 for rec_fields in fields for t in rec_fields), dtype=np.int64)
+    cps = np.frombuffer("".join(t + "\0" for rec_fields in fields for t in rec_fields).encode("utf-32-le"),
+                        dtype=np.uint32)
+    return lengths, cps, _block_pieces(fields)
 
 
 class Vocabularies:
-    """Per-record vocabularies of a list of records (a list of normalised field lists).
+    """Per-record vocabularies of the records of a :class:`Text`.
 
     ``words`` is the table of distinct words; the arrays ``rec``, ``wid`` and
     ``mask`` list, for every distinct (record, word), the fields (bit mask) it
@@ -100,23 +134,18 @@ class Vocabularies:
     records at a time (any chunk size gives the same arrays).
     """
 
-    def __init__(self, fields: list[list[str]], analyser: Analyser, cache: Cache | None = None,
-                 chunk: int = CHUNK):
+    def __init__(self, text: Text, analyser: Analyser, cache: Cache | None = None, chunk: int = CHUNK):
         analyser.vocabulary("準備")            # load the dictionary once, before forking
-        # The pieces of blocks of records, in parallel; pieces are numbered in the
-        # order they first occur in the catalogue (the same in every run).
-        blocks = range(0, len(fields), BLOCK)
-        parts = parallel.pmap(lambda i: _block_pieces(fields[blocks[i]:blocks[i] + BLOCK]), len(blocks),
-                              min_items=2)
+        # Pieces are numbered in the order they first occur in the catalogue.
         piece_id: dict[str, int] = {}
         occ_piece, occ_mask, occ_count = [], [], []
-        for distinct, piece, mask, count in parts:
+        for distinct, piece, mask, count in text.blocks:
             ids = np.fromiter((piece_id.setdefault(p, len(piece_id)) for p in distinct), dtype=np.int64,
                               count=len(distinct))
             occ_piece.append(ids[piece] if len(piece) else piece.astype(np.int64))
             occ_mask.append(mask)
             occ_count.append(count)
-        del parts
+        text.blocks = None
         distinct = list(piece_id)
         del piece_id
         known = (cache.get_json("pieces") if cache else None) or {}
@@ -182,11 +211,14 @@ def record_words(ptr: np.ndarray, flat: np.ndarray, occ_piece: np.ndarray, occ_m
     occ_start = np.concatenate(([0], np.cumsum(occ_count)))      # each record's first piece
     words_at = np.concatenate(([0], np.cumsum(counts)))[occ_start]  # each record's first word occurrence
     bits = max(1, int(occ_mask.max()).bit_length()) if len(occ_mask) else 1
-    out_rec, out_wid, out_mask = [], [], []
+    blocks = []
     r, n = 0, len(occ_count)
     while r < n:
-        end = max(r + 1, int(np.searchsorted(words_at, words_at[r] + chunk, side="right")) - 1)
-        end = min(end, n)
+        end = min(n, max(r + 1, int(np.searchsorted(words_at, words_at[r] + chunk, side="right")) - 1))
+        blocks.append((r, end))
+        r = end
+
+    def block(r: int, end: int):
         lo, hi = occ_start[r], occ_start[end]
         c = counts[lo:hi]
         total = int(c.sum())
@@ -200,12 +232,13 @@ def record_words(ptr: np.ndarray, flat: np.ndarray, occ_piece: np.ndarray, occ_m
         starts = np.ones(len(key), dtype=bool)
         starts[1:] = pair[1:] != pair[:-1]
         at = np.flatnonzero(starts)
-        out_mask.append(np.bitwise_or.reduceat(key & ((1 << bits) - 1), at) if len(at) else key)
+        mask = np.bitwise_or.reduceat(key & ((1 << bits) - 1), at) if len(at) else key
         pair = pair[at]
-        out_rec.append(pair >> 32)
-        out_wid.append(pair & 0xFFFFFFFF)
-        r = end
-    if not out_rec:
+        return pair >> 32, pair & 0xFFFFFFFF, mask
+
+    parts = parallel.pmap(lambda i: block(*blocks[i]), len(blocks), min_items=2)
+    if not parts:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    out_rec, out_wid, out_mask = zip(*parts)
     return np.concatenate(out_rec), np.concatenate(out_wid), np.concatenate(out_mask)
 
