@@ -83,7 +83,7 @@ class Cache:
             return None
         try:
             return json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):   # a cache file of any shape is only a miss
             return None
 
     def put_json(self, key: str, value) -> None:

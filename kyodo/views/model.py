@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from kyodo.errors import ContentError, Problems
@@ -11,7 +12,7 @@ from kyodo.markdown.render import Markdown, Rendered
 from kyodo.model.content import Content
 from kyodo.core.taxonomy import Taxonomy, Term
 from kyodo.parallel import pmap
-from kyodo.cache import cache_root
+from kyodo.cache import Cache, cache_root
 from kyodo.views.bodies import Bodies
 from kyodo.views.counts import Stats, count
 from kyodo.views.indexes import Indexes, build_indexes
@@ -91,12 +92,37 @@ def _derived(content: Content):
                 by_slug = {c.slug: c for c in cases}
                 return stats, {s: [by_slug[o] for o in others] for s, others in slugs.items()}
     stats = count(cases, content.taxonomy, content.site.crosstabs)
-    rel = related(cases)
+    rel = _related(content)
     _DERIVED.clear()
     if key is not None:
         _DERIVED.append((content.taxonomy, content.site, key, stats,
                          {s: [o.slug for o in others] for s, others in rel.items()}))
     return stats, rel
+
+
+def _related(content: Content) -> dict:
+    """Related cases, from the build cache when every case has the same terms in the
+    same order as last time (a rebuild after a body edit, in a new process)."""
+    cases = content.cases
+    cache = Cache(cache_root(content.root), "related")
+    h = hashlib.blake2b(digest_size=20)
+    for c in cases:
+        h.update(c.slug.encode("utf-8", "surrogatepass") + b":")
+        for t in c.all_terms():
+            h.update(t.facet.encode() + b"/" + t.slug.encode("utf-8", "surrogatepass") + b",")
+        h.update(b";")
+    key = h.hexdigest()
+    known = cache.get_json("related") if cache.dir is not None else None
+    if isinstance(known, dict) and known.get("key") == key and isinstance(known.get("related"), dict):
+        by_slug = {c.slug: c for c in cases}
+        try:
+            return {s: [by_slug[o] for o in others] for s, others in known["related"].items()}
+        except (KeyError, TypeError):
+            pass
+    rel = related(cases)
+    if cache.dir is not None:
+        cache.put_json("related", {"key": key, "related": {s: [o.slug for o in others] for s, others in rel.items()}})
+    return rel
 
 
 def prepare(content: Content) -> SiteView:
