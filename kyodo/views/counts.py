@@ -253,9 +253,10 @@ class Stats:
 
 def count(cases: list[Case], taxonomy: Taxonomy, crosstabs: list[tuple[str, str]],
           per_year: bool = True) -> Stats:
-    per_term: dict[Term, int] = {}
+    # Counted by (facet, slug): plain strings hash in C (a Term's hash is Python code).
+    per_term: dict[tuple[str, str], int] = {}
     per_year_n: dict[int, int] = {}
-    year_term: dict[tuple[int, Term], int] = {}
+    year_term: dict[tuple[int, str, str], int] = {}
     pairs = {f"{a}/{b}": (a, b) for a, b in crosstabs if a in taxonomy and b in taxonomy}
     cells: dict[str, dict[str, dict[str, int]]] = {
         key: {r.slug: {c.slug: 0 for c in taxonomy[b].terms} for r in taxonomy[a].terms}
@@ -263,10 +264,13 @@ def count(cases: list[Case], taxonomy: Taxonomy, crosstabs: list[tuple[str, str]
     }
     for case in cases:
         per_year_n[case.fiscal_year] = per_year_n.get(case.fiscal_year, 0) + 1
-        for term in case.all_terms():
-            per_term[term] = per_term.get(term, 0) + 1
-            k = (case.fiscal_year, term)
-            year_term[k] = year_term.get(k, 0) + 1
+        year = case.fiscal_year
+        for terms in case.terms.values():
+            for term in terms:
+                k = (term.facet, term.slug)
+                per_term[k] = per_term.get(k, 0) + 1
+                k = (year, term.facet, term.slug)
+                year_term[k] = year_term.get(k, 0) + 1
         for key, (a, b) in pairs.items():
             table = cells[key]
             for r in case.terms.get(a, ()):
@@ -274,13 +278,14 @@ def count(cases: list[Case], taxonomy: Taxonomy, crosstabs: list[tuple[str, str]
                 for c in case.terms.get(b, ()):
                     row[c.slug] += 1
     n = len(cases)
-    facets = {f.key: FacetCount(f, [TermCount(t, per_term.get(t, 0)) for t in f.terms], n) for f in taxonomy}
+    facets = {f.key: FacetCount(f, [TermCount(t, per_term.get((t.facet, t.slug), 0)) for t in f.terms], n)
+              for f in taxonomy}
     tabs = {key: Crosstab(taxonomy[a], taxonomy[b], cells[key],
-                          {t.slug: per_term.get(t, 0) for t in taxonomy[b].terms})
+                          {t.slug: per_term.get((t.facet, t.slug), 0) for t in taxonomy[b].terms})
             for key, (a, b) in pairs.items()}
     years = sorted(per_year_n.items())
     span = list(range(years[0][0], years[-1][0] + 1)) if years else []
-    trends = {f.key: Trend(f, span, {t.slug: [year_term.get((y, t), 0) for y in span] for t in f.terms})
+    trends = {f.key: Trend(f, span, {t.slug: [year_term.get((y, t.facet, t.slug), 0) for y in span] for t in f.terms})
               for f in taxonomy}
     by_year: dict[int, Stats] = {}
     if per_year:
