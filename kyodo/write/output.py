@@ -183,6 +183,8 @@ class Staging:
             self.lock.release()
             raise _folder_error(self.out.parent, exc) from None
         self._dirs: set[Path] = {self.dir}
+        self._root = str(self.dir)
+        self._made: set[str] = {""}     # folders made, relative (write)
 
     def path(self, rel: str) -> Path:
         target = self.dir / rel
@@ -198,7 +200,14 @@ class Staging:
         return True
 
     def write(self, rel: str, data: bytes) -> bool:
-        self.path(rel).write_bytes(data)
+        # Plain strings and os calls: 14,000 pages at 10,000 cases (pathlib costs more than the write).
+        folder, _, _ = rel.rpartition("/")
+        root = self._root
+        if folder not in self._made:
+            os.makedirs(os.path.join(root, folder), exist_ok=True)
+            self._made.add(folder)
+        with open(os.path.join(root, rel), "wb") as f:
+            f.write(data)
         return True
 
     def copy(self, src: Path, rel: str) -> bool:
