@@ -106,22 +106,57 @@ def sample_audit(sample_site, tmp_path_factory):
     job.stop()
 
 
-def _uses_audit(item) -> bool:
-    return "sample_audit" in getattr(item, "fixturenames", ())
+@pytest.fixture(scope="session")
+def half_sample(tmp_path_factory) -> Path:
+    """The sample with every other case (in file order), 32 of its 64: the booklet tests' content."""
+    content = tmp_path_factory.mktemp("half-sample") / "content"
+    shutil.copytree(SAMPLE, content)
+    for i, path in enumerate(sorted((content / "cases").rglob("*.md"))):
+        if i % 2:
+            path.unlink()
+    return content
+
+
+@pytest.fixture(scope="session")
+def sample_booklet_job(half_sample, tmp_path_factory):
+    """The booklet of half_sample typeset (tests/booklet_job.py: make_pdf, two typesettings of
+    about 100 pages) in a process of its own while the rest of the suite goes on."""
+    job = Background("tests.booklet_job", [str(half_sample)], tmp_path_factory.mktemp("booklet-job") / "report.json")
+    yield job
+    job.stop()
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+# The jobs started as the session starts, and whether their tools are there (when one is
+# missing, the tests reading the job skip, or fail in CI, through their own checks).
+BACKGROUND = {
+    "sample_audit": lambda: Path(CHROMIUM).exists() and AXE.exists() and _has_module("playwright"),
+    "sample_booklet_job": lambda: _has_module("weasyprint"),
+}
+
+
+def _background_of(item) -> list[str]:
+    return [name for name in BACKGROUND if name in getattr(item, "fixturenames", ())]
 
 
 def pytest_collection_modifyitems(items):
-    """The tests reading the background audit run last: by then it is done."""
-    items.sort(key=_uses_audit)
+    """The tests reading a background job run last: by then it is done."""
+    items.sort(key=lambda item: bool(_background_of(item)))
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _audit_from_the_start(request):
-    """Start the audit as the session starts, when a collected test reads it and its tools are
-    there (otherwise those tests skip, or fail in CI, through the browser and axe_source fixtures)."""
-    if (any(_uses_audit(item) for item in request.session.items) and Path(CHROMIUM).exists() and AXE.exists()
-            and importlib.util.find_spec("playwright") is not None):
-        request.getfixturevalue("sample_audit")
+def _background_jobs(request):
+    """Start the background jobs the collected tests read, as the session starts."""
+    wanted = {name for item in request.session.items for name in _background_of(item)}
+    for name in BACKGROUND:
+        if name in wanted and BACKGROUND[name]():
+            request.getfixturevalue(name)
 
 
 @pytest.fixture(scope="session")
