@@ -401,9 +401,15 @@ def variant_queries(truth: list[dict]) -> tuple[dict[str, set[str]], list[tuple[
     return cases_of, queries
 
 
+@pytest.fixture(scope="module")
+def variants(truth):
+    """variant_queries(truth), analysed once for the module."""
+    return variant_queries(truth)
+
+
 @pytest.mark.browser
-def test_other_spellings_and_readings_find_every_case_with_the_word(page, site_url, truth):
-    cases_of, queries = variant_queries(truth)
+def test_other_spellings_and_readings_find_every_case_with_the_word(page, site_url, variants):
+    cases_of, queries = variants
     assert len(queries) > 100
     # The issue's examples are among them.
     keys = {k for _, k in queries}
@@ -420,7 +426,7 @@ def test_other_spellings_and_readings_find_every_case_with_the_word(page, site_u
 
 
 @pytest.mark.browser
-def test_issue_variants_and_reasons(page, site_url, truth):
+def test_issue_variants_and_reasons(page, site_url, truth, variants):
     open_search(page, site_url)
     q = ["子ども", "子供", "こども", "ぼうさい", "防災", "きょうどう", "ちょうかい", "ぼらんてぃあ", "見守る"]
     got = dict(zip(q, page.evaluate(BATCH_ALL, [q, {}])))
@@ -431,7 +437,7 @@ def test_issue_variants_and_reasons(page, site_url, truth):
     bosai = {c["slug"] for c in truth if contains(c, "防災")}
     assert bosai and {slug_of(u) for u, _, _ in got["ぼうさい"]} >= bosai
     assert all(why == ["読み「ぼうさい」"] for _, e, why in got["ぼうさい"] if not e)
-    cases_of, _ = variant_queries(truth)
+    cases_of, _ = variants
     for kana, key in (("きょうどう", "協働"), ("ちょうかい", "町会"), ("ぼらんてぃあ", "ボランティア")):
         want = cases_of[key]
         assert want and {slug_of(u) for u, _, _ in got[kana]} >= want, kana
