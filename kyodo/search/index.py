@@ -241,61 +241,54 @@ def chunked_postings(count: int, per_shard: np.ndarray, select, limit: int) -> d
 
 _SPACE = np.zeros(max(map(ord, SPACE_CHARS)) + 2, dtype=bool)   # code point -> white space (or NUL)
 _SPACE[[0, *map(ord, SPACE_CHARS)]] = True                       # (the last entry, False, for all above)
-NO_SHARD = 0xFFFF    # shard_count never reaches it
 
 
 class Grams:
     """The bigram and character postings of a :class:`~kyodo.search.vocab.Text`.
 
-    The text is held once as code points, with the positions of its bigrams
-    ordered by shard; the postings of a range of shards are made from them
-    on demand (:meth:`select`), so that no array of all the postings ever
-    exists. Characters: one posting per (character, record), the bit mask of
-    the fields it occurs in, as ``(c, 0)``.
+    The text is held once as code points. Per block of records (in parallel),
+    the positions of its bigrams are ordered by shard; the postings of a range
+    of shards are then made from those positions on demand (:meth:`select`),
+    so that no array of all the postings ever exists. Characters: one posting
+    per (character, record), the bit mask of the fields it occurs in, as ``(c, 0)``.
     """
 
     def __init__(self, text: Text, limit: int):
-        nfields = self.nfields = text.nfields
+        self.nfields = text.nfields
         lengths = text.lengths
         self.starts = np.cumsum(lengths) - lengths        # where each field of each record starts
         self.seg = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)   # each character's field
         self.cps = text.cps
-        self.space = _SPACE.take(self.cps, mode="clip")
-        # Characters, by blocks of records (a record's postings never span two blocks).
-        per_record = np.add.reduceat(lengths, np.arange(0, len(lengths), nfields)) if len(lengths) else lengths
-        blocks = _blocks(per_record, limit)
-        parts = parallel.pmap(lambda i: self._characters(*blocks[i]), len(blocks), min_items=2)
+        # Blocks of whole records (a bigram never spans two: a field ends with NUL).
+        per_record = np.add.reduceat(lengths, np.arange(0, len(lengths), self.nfields)) if len(lengths) else lengths
+        ends = np.cumsum(per_record)
+        self.blocks = [(int(ends[r0 - 1]) if r0 else 0, int(ends[r1 - 1])) for r0, r1 in _blocks(per_record, limit)]
+        parts = parallel.pmap(lambda i: self._characters(*self.blocks[i]), len(self.blocks), min_items=2)
         self.ucp = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.uint32)
         self.urec = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int32)
         self.umask = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0, np.uint8)
+        self.ublocks = np.concatenate(([0], np.cumsum([len(p[0]) for p in parts]))).astype(np.int64)
+        pairs = sum(p[3] for p in parts)
         del parts
-        pairs = int(np.count_nonzero(~self.space[:-1] & ~self.space[1:]))
         self.count = shard_count((pairs + len(self.ucp)) * 2)
-        gshard = np.full(max(0, len(self.cps) - 1), NO_SHARD, dtype=np.uint16)
-        step = 1 << 22
-        for i in range(0, len(gshard), step):
-            j = min(i + step, len(gshard))
-            a, b = self.cps[i:j], self.cps[i + 1:j + 1]
-            ok = ~self.space[i:j] & ~self.space[i + 1:j + 1]
-            # count is a power of two: (a * 65599 + b) % count in 32-bit arithmetic.
-            shard = (a * np.uint32(65599) + b) & np.uint32(self.count - 1)
-            gshard[i:j][ok] = shard[ok]
-        del self.space
-        ushard = ((self.ucp * np.uint32(65599)) & np.uint32(self.count - 1)).astype(np.uint16)
-        # Positions by shard (a stable sort keeps each shard's in text order).
-        self.gorder = np.argsort(gshard, kind="stable")
-        self.uorder = np.argsort(ushard, kind="stable")
-        gper = np.bincount(gshard, minlength=NO_SHARD + 1)[:self.count]
-        uper = np.bincount(ushard, minlength=self.count)
-        self.gstart = np.concatenate(([0], np.cumsum(gper)))
-        self.ustart = np.concatenate(([0], np.cumsum(uper)))
-        self.per_shard = gper + uper
+        parts = parallel.pmap(lambda i: self._by_shard(i), len(self.blocks), min_items=2)
+        self.order = [p[0] for p in parts]         # per block: bigram positions, by shard
+        self.bounds = [p[1] for p in parts]        # per block: where each shard starts in order
+        self.uorder = [p[2] for p in parts]        # per block: character postings, by shard
+        self.ubounds = [p[3] for p in parts]
+        self.per_shard = sum(np.diff(b) for b in self.bounds) + sum(np.diff(b) for b in self.ubounds)
 
-    def _characters(self, r0: int, r1: int):
-        """(character, record, field mask) of records r0 … r1-1, by character then record."""
+    def _space(self, lo: int, hi: int) -> np.ndarray:
+        return _SPACE.take(self.cps[lo:hi], mode="clip")
+
+    def _characters(self, lo: int, hi: int):
+        """(character, record, field mask) of the characters at lo … hi-1, by character
+        then record; and the number of bigrams there."""
         nf = self.nfields
-        lo, hi = int(self.starts[r0 * nf]), int(self.starts[r1 * nf]) if r1 * nf < len(self.starts) else len(self.cps)
-        keep = np.flatnonzero(~self.space[lo:hi]) + lo
+        space = self._space(lo, hi)
+        pairs = int(np.count_nonzero(~space[:-1] & ~space[1:]))
+        keep = np.flatnonzero(~space) + lo
+        del space
         seg = self.seg[keep].astype(np.int64)
         u = (self.cps[keep].astype(np.int64) << 30) | ((seg // nf) << 3) | (seg % nf)
         del keep, seg
@@ -310,17 +303,38 @@ class Grams:
         mask = np.bitwise_or.reduceat(np.left_shift(1, (u & 7)), at) if len(u) else np.zeros(0, np.int64)
         pair = pair[at]
         return ((pair >> 27).astype(np.uint32), (pair & ((1 << 27) - 1)).astype(np.int32),
-                mask.astype(np.uint8))
+                mask.astype(np.uint8), pairs)
+
+    def _by_shard(self, i: int):
+        """Block i's bigram positions (in text order within a shard) and character
+        postings (in record order within a shard), ordered by shard."""
+        lo, hi = self.blocks[i]
+        space = self._space(lo, hi)
+        ok = ~space[:-1] & ~space[1:]
+        del space
+        a, b = self.cps[lo:hi - 1], self.cps[lo + 1:hi]
+        # count is a power of two: (a * 65599 + b) % count in 32-bit arithmetic.
+        shard = ((a * np.uint32(65599) + b) & np.uint32(self.count - 1)).astype(np.uint16)
+        at = np.flatnonzero(ok)
+        shard = shard[at]
+        order = at[np.argsort(shard, kind="stable")] + lo
+        bounds = np.concatenate(([0], np.cumsum(np.bincount(shard, minlength=self.count))))
+        u0, u1 = self.ublocks[i], self.ublocks[i + 1]
+        ushard = ((self.ucp[u0:u1] * np.uint32(65599)) & np.uint32(self.count - 1)).astype(np.uint16)
+        uorder = np.argsort(ushard, kind="stable") + u0
+        ubounds = np.concatenate(([0], np.cumsum(np.bincount(ushard, minlength=self.count))))
+        return order, bounds, uorder, ubounds
 
     def select(self, shards: range):
         """(shard, a, b, record, position) of the postings in ``shards``: bigrams in
-        text order, then characters in record order, by shard."""
-        at = self.gorder[self.gstart[shards.start]:self.gstart[shards.stop]]
+        text order, then characters in record order, within each shard."""
+        s0, s1 = shards.start, shards.stop
+        at = np.concatenate([o[b[s0]:b[s1]] for o, b in zip(self.order, self.bounds)])
         seg = self.seg[at]
         pos = ((seg % self.nfields).astype(np.int64) << FIELD_SHIFT) | np.minimum(at - self.starts[seg], MAX_OFFSET)
         rec = seg // self.nfields
         del seg
-        u = self.uorder[self.ustart[shards.start]:self.ustart[shards.stop]]
+        u = np.concatenate([o[b[s0]:b[s1]] for o, b in zip(self.uorder, self.ubounds)])
         a, b = self.cps[at], self.cps[at + 1]
         ua = self.ucp[u]
         return (np.concatenate(((a * np.uint32(65599) + b) & np.uint32(self.count - 1),
@@ -459,10 +473,10 @@ def facet_layout(records: list[Record], facets: list[tuple[str, list[str]]], yea
 def facets_file(records: list[Record], layout: list[dict], width: int, years: list[int]) -> bytes:
     out = bytearray(width * len(records))
     year_index = {y: i for i, y in enumerate(years)}
+    indexes = [{s: i for i, s in enumerate(f["terms"])} for f in layout]
     for r, record in enumerate(records):
         base = r * width
-        for f in layout:
-            index = {s: i for i, s in enumerate(f["terms"])}
+        for f, index in zip(layout, indexes):
             for slug in record.terms.get(f["key"], ()):
                 i = index.get(slug)
                 if i is not None:
