@@ -118,10 +118,29 @@ def half_sample(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_booklet_job(half_sample, tmp_path_factory):
-    """The booklet of half_sample typeset (tests/booklet_job.py: make_pdf, two typesettings of
-    about 100 pages) in a process of its own while the rest of the suite goes on."""
-    job = Background("tests.booklet_job", [str(half_sample)], tmp_path_factory.mktemp("booklet-job") / "report.json")
+def booklet_folders(tmp_path_factory) -> dict[str, Path]:
+    """Small content folders for the booklet commands' tests (tests/test_booklet.py):
+    "two" (two cases, two years) and "years" (three cases: two of 2024, one of 2023)."""
+    from tests.factory import case_text, make_content
+
+    root = tmp_path_factory.mktemp("booklets")
+    return {
+        "two": make_content(root / "two" / "c", {
+            "a.md": case_text(title="甲の事例"), "b.md": case_text(title="乙の事例", fiscal_year=2023)}),
+        "years": make_content(root / "years" / "c", {
+            "a.md": case_text(title="甲町会の見守り", fiscal_year=2024),
+            "b.md": case_text(title="乙商店街の夏祭り", fiscal_year=2024, domain="[C]"),
+            "c.md": case_text(title="丙公園の清掃", fiscal_year=2023)}),
+    }
+
+
+@pytest.fixture(scope="session")
+def sample_booklet_job(half_sample, booklet_folders, tmp_path_factory):
+    """The booklets of the booklet tests typeset (tests/booklet_job.py: make_pdf, two
+    typesettings each; about 100 pages for half_sample) in a process of its own while the
+    rest of the suite goes on: booklet_folders' (the 2024 edition of "years") first."""
+    specs = [str(booklet_folders["two"]), f"{booklet_folders['years']}=2024", str(half_sample)]
+    job = Background("tests.booklet_job", specs, tmp_path_factory.mktemp("booklet-job") / "report.json")
     yield job
     job.stop()
 

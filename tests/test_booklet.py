@@ -97,27 +97,13 @@ def booklet_view(half_sample):
 def sample_booklet(tmp_path_factory, booklet_view, sample_booklet_job):
     """make_pdf on booklet_view. The background job (tests/booklet_job.py) ran the same
     make_pdf on the same folder from the session's start: the layout plan is in the folder's
-    build cache, and the final page, when byte-identical to the job's, is not typeset again."""
+    build cache, and the final page, byte-identical to the job's, is not typeset again."""
     need_pdf_tools()
-    from kyodo.post.booklet import make
-    from kyodo.post.booklet.typeset import Typeset
-    from kyodo.views.booklet.layout import PageInfo
-    from tests.booklet_job import page_digest
+    from kyodo.post.booklet.make import make_pdf
+    from tests.booklet_job import reuse
 
-    done = sample_booklet_job.result()
-    real = make.typeset
-    reused = []
-
-    def typeset(html, root, base, write=True):
-        if write and page_digest(html) == done["html"]:
-            reused.append(html)
-            return Typeset(sample_booklet_job.report.with_name(done["pdf"]).read_bytes(), done["pages"],
-                           list(done["warnings"]), [PageInfo(blank, frozenset(anchors)) for blank, anchors in done["layout"]])
-        return real(html, root, base, write=write)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(make, "typeset", typeset)
-        made = make.make_pdf(booklet_view)
+    with reuse(sample_booklet_job) as reused:
+        made = make_pdf(booklet_view)
     assert reused == [made.html]      # the same folder gives the same print page, in any process
     groups = made.booklet.groups
     assert len(groups) >= 3 and any(g.also for g in groups) and len(made.booklet.entries) >= 20
@@ -267,17 +253,16 @@ def test_pdf_links_point_to_the_public_site(sample_booklet):
 
 # -- subsets ------------------------------------------------------------------
 
-def test_year_subset_holds_exactly_that_years_cases(tmp_path, capsys):
+def test_year_subset_holds_exactly_that_years_cases(tmp_path, capsys, booklet_folders, sample_booklet_job):
     need_pdf_tools()
     from kyodo.commands import pdf
+    from tests.booklet_job import reuse
 
     # A few cases of two years are enough (the sample's 2024 edition typesets as long).
-    content = make_content(tmp_path / "c", {
-        "a.md": case_text(title="甲町会の見守り", fiscal_year=2024),
-        "b.md": case_text(title="乙商店街の夏祭り", fiscal_year=2024, domain="[C]"),
-        "c.md": case_text(title="丙公園の清掃", fiscal_year=2023)})
+    content = booklet_folders["years"]
     view = validate(content)
-    assert pdf.run(content, tmp_path / "out", years=["2024"]) == 0
+    with reuse(sample_booklet_job):
+        assert pdf.run(content, tmp_path / "out", years=["2024"]) == 0
     assert "booklet-2024.pdf" in capsys.readouterr().out
     pages = pdf_pages(tmp_path / "out" / "booklet-2024.pdf")
     text = norm("".join(pages))
@@ -396,22 +381,16 @@ def test_the_print_page_is_made_only_with_the_pdf(sample_site, sample_view):
     assert "booklet/" not in (sample_site / "sitemap.xml").read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def two_cases(tmp_path_factory):
-    """Two cases for the commands' tests: their build cache (beside the folder) is shared, so
-    the booklet's layout plan is made once (each typesetting takes seconds)."""
-    return make_content(tmp_path_factory.mktemp("two-cases") / "c", {
-        "a.md": case_text(title="甲の事例"), "b.md": case_text(title="乙の事例", fiscal_year=2023)})
-
-
-def test_build_with_pdf_and_atomic_failure(tmp_path, monkeypatch, capsys, two_cases):
+def test_build_with_pdf_and_atomic_failure(tmp_path, monkeypatch, capsys, booklet_folders, sample_booklet_job):
     need_pdf_tools()
     from kyodo.post.booklet import make
     from kyodo.commands import build, pdf
+    from tests.booklet_job import reuse
 
-    content = two_cases
+    content = booklet_folders["two"]
     out = tmp_path / "site"
-    assert build.run(content, out, with_search=False, with_pdf=True) == 0
+    with reuse(sample_booklet_job):
+        assert build.run(content, out, with_search=False, with_pdf=True) == 0
     assert (out / "booklet.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "booklet" / "index.html").is_file()
     text = norm("".join(pdf_pages(out / "booklet.pdf")))
@@ -531,16 +510,18 @@ def test_layout_plan_predicts_spreads_and_notes():
     assert check(final[:-1], p.spreads) == ["11 pages"]
 
 
-def test_site_links_the_booklet_with_size_and_pages(tmp_path, two_cases):
+def test_site_links_the_booklet_with_size_and_pages(tmp_path, booklet_folders, sample_booklet_job):
     need_pdf_tools()
     from kyodo.commands import build, pdf
+    from tests.booklet_job import reuse
     from tests.html import parse
 
-    content = two_cases
+    content = booklet_folders["two"]
     out = tmp_path / "site"
     assert build.run(content, out, with_search=False) == 0
     assert "booklet.pdf" not in (out / "index.html").read_text(encoding="utf-8")   # no PDF, no link
-    assert pdf.run(content, out) == 0                                              # pdf after the build
+    with reuse(sample_booklet_job):
+        assert pdf.run(content, out) == 0                                          # pdf after the build
     pages = int(re.search(r"^Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(out / "booklet.pdf")],
                           capture_output=True, text=True).stdout, re.M).group(1))
     for page in ("index.html", "cases/index.html"):
