@@ -17,6 +17,7 @@ from kyodo.search import vocab
 from kyodo.search.ngram import SPACE_CHARS, normalize
 from kyodo.search.vocab import Vocabularies, read_text, record_words
 from kyodo.text.analysis import Analyser
+from tests.test_search import _decode, _varints
 
 ALPHABET = ("子供こども防災訓練地域の見守り活動まちづくり協働町会ボランティアＮＰＯnpoＡＢ１２3４"
             "、。（）「」・ー𠮷𩸽ｶﾞabcXYZ" + " \n\u3000\t")
@@ -28,42 +29,15 @@ def random_corpus(seed: int, records: int = 40) -> list[list[str]]:
     return [[text(12), text(40), text(10), text(300)] for _ in range(records)]
 
 
-def _varints(data: bytes) -> list[int]:
-    values, v, shift = [], 0, 0
-    for byte in data:
-        v |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            values.append(v)
-            v, shift = 0, 0
-    return values
-
-
 def _bigrams(files: dict[str, bytes], count: int) -> set[tuple[str, int, int]]:
-    """(bigram, record, position) of every gram file, decoded naively."""
+    """(bigram, record, position) of every gram file, read with test_search's decoder."""
     out = set()
     for name, data in files.items():
-        if not name.startswith("gram/"):
-            continue
-        values = _varints(data)
-        heads = [values[1 + 4 * i:5 + 4 * i] for i in range(values[0])]
-        at = 1 + 4 * values[0]
-        runs = sum(h[2] for h in heads)
-        recs, lens, posts = values[at:at + runs], values[at + runs:at + 2 * runs], values[at + 2 * runs:]
-        r = p = 0
-        for a, b, nruns, total in heads:
-            assert idx.gram_shard(a, b, count) == int(name[5:-4])
-            rec = 0
-            assert sum(lens[r:r + nruns]) == total
-            for k in range(nruns):
-                rec = recs[r] if k == 0 else rec + recs[r]
-                last = 0
-                for j in range(lens[r]):
-                    last = posts[p] if j == 0 else last + posts[p]
-                    if b:
-                        out.add((chr(a) + chr(b), rec, last))
-                    p += 1
-                r += 1
+        if name.startswith("gram/"):
+            for (a, b), group in _decode(data).items():
+                assert idx.gram_shard(a, b, count) == int(name[5:-4])
+                if b:
+                    out.update((chr(a) + chr(b), rec, p) for rec, posts in group.items() for p in posts)
     return out
 
 
