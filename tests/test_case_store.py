@@ -129,3 +129,11 @@ def test_values_the_codec_cannot_carry_are_not_stored(sample, tmp_path, monkeypa
     assert store.key(case.digest, case.source) in store.entries
     with pytest.raises(Exception):
         _enc(object())
+
+
+def test_two_content_folders_sharing_a_cache_keep_their_own_stores(tmp_path, monkeypatch):
+    a = make_content(tmp_path / "a" / "content", {"x.md": case_text()})
+    b = make_content(tmp_path / "b" / "content", {"y.md": case_text(title="別の事例")})
+    for root in (a, b, a):
+        _load(root, monkeypatch, tmp_path / "cache")
+    assert len(list((tmp_path / "cache" / "cases").glob("*.json"))) == 2

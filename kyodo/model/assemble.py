@@ -137,7 +137,7 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
     if memo is None:   # a build: cases validated before, by their file's bytes (kyodo/model/case_store.py)
         store = CaseStore(cache_root(root), digest(str(root), *settings_key[1:], *(d.digest for d in org_docs),
                                                    folder_state(root / "images"), "readings" if readings else ""),
-                          taxonomy)
+                          taxonomy, str(root.resolve()))
         stored = _known_cases(store, case_files, displays)
         rest = [i for i in range(len(case_files)) if i not in stored]
         parsed = dict(zip(rest, _read_all([case_files[i] for i in rest], [displays[i] for i in rest])))

@@ -122,13 +122,15 @@ def body_of(text: str, body_line: int) -> str:
 class CaseStore:
     """The validated cases of one environment (see the module's text)."""
 
-    def __init__(self, root: Path | None, environment: str, taxonomy: Taxonomy):
+    def __init__(self, root: Path | None, environment: str, taxonomy: Taxonomy, folder: str = ""):
+        """``folder``: the content folder (several may share one cache: each keeps its own store)."""
         self.taxonomy = taxonomy
         self.terms = {(t.facet, t.slug): t for f in taxonomy for t in f.terms}
         key = hashlib.blake2b("\x1f".join([FORMAT, __version__, _code_digest(), environment,
                                            dt.date.today().isoformat()]).encode(), digest_size=16).hexdigest()
         self.dir = root / "cases" if root is not None else None
-        self.path = self.dir / f"{key}.json" if self.dir is not None else None
+        self.prefix = hashlib.blake2b(folder.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+        self.path = self.dir / f"{self.prefix}-{key}.json" if self.dir is not None else None
         self.entries: dict[str, dict] = {}
         self.used: set[str] = set()
         self.changed = False
@@ -200,7 +202,7 @@ class CaseStore:
         return out
 
     def save(self) -> None:
-        """Keep the files of this build only; the store of any other environment goes."""
+        """Keep the files of this build only; this folder's store of any other environment goes."""
         if self.path is None:
             return
         if set(self.entries) != self.used:
@@ -210,7 +212,7 @@ class CaseStore:
             return
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            for old in self.dir.glob("*.json"):
+            for old in self.dir.glob(f"{self.prefix}-*.json"):
                 if old != self.path:
                     old.unlink(missing_ok=True)
             tmp = self.path.with_name(f".tmp-{os.getpid()}-{self.path.name}")
