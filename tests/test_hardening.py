@@ -8,6 +8,8 @@ import re
 import html
 import io
 import os
+import tempfile
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -565,7 +567,12 @@ def test_killed_builds_are_cleaned_up_by_the_next_one(tmp_path):
     import sys
     root = Path(__file__).parent.parent
     tmp = tmp_path / "tmp"
-    (tmp / "kyodo-search-abc123/cases").mkdir(parents=True)   # left by an earlier version's killed build
+    tmp.mkdir()
+    left = Path(tempfile.mkdtemp(prefix="kyodo-search-", dir=tmp))   # as an earlier version's killed build left it
+    (left / "cases").mkdir()
+    os.utime(left, (time.time() - 7200, time.time() - 7200))
+    fresh = Path(tempfile.mkdtemp(prefix="kyodo-search-", dir=tmp))  # maybe a build of that version running now
+    (tmp / "kyodo-search-scale").mkdir()                             # someone's own folder of that name
     content = make_content(tmp_path / "content", {f"c{i:02}.md": case_text(title=f"事例{i}") for i in range(40)})
     out = tmp_path / "site"
     env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(root), KYODO_JOBS="1")
@@ -591,7 +598,8 @@ def test_killed_builds_are_cleaned_up_by_the_next_one(tmp_path):
             assert list(tmp_path.glob(f".{out.name}.building-*"))   # what SIGKILL leaves ...
 
     subprocess.run(cmd, env=env, check=True, capture_output=True)
-    assert not _debris(out, tmp) and (out / "index.html").is_file()   # ... the next build removes
+    kept = {fresh.name, "kyodo-search-scale"}
+    assert set(_debris(out, tmp)) == kept and (out / "index.html").is_file()   # ... the next build removes
     assert not list(tmp_path.glob(f".{out.name}.lock"))
 
 

@@ -25,8 +25,11 @@ import contextlib
 import ctypes
 import errno
 import os
+import re
 import shutil
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from kyodo.errors import UsageError, one_line
@@ -128,17 +131,27 @@ def sweep_staging(out: Path) -> None:
 
 
 LEGACY_TEMP = "kyodo-search-"   # working folders of the former Pagefind step; nothing makes them now
+LEGACY_NAME = re.compile(r"kyodo-search-[a-z0-9_]{8}")   # tempfile.mkdtemp's names
+LEGACY_AGE = 3600                # seconds untouched before such a folder counts as left behind
 
 
 def sweep_temp() -> None:
-    """Remove ``<tmp>/kyodo-search-*`` folders that builds killed while indexing left.
+    """Remove ``<tmp>/kyodo-search-XXXXXXXX`` folders that builds killed while indexing left.
 
     Only earlier versions of kyodo (which ran Pagefind on a temporary copy)
-    made them, so no running build owns one; only our own are touched.
+    made them, with ``tempfile.mkdtemp``: a name of exactly that shape, mode
+    0700, owned by this user. Only such folders untouched for an hour are
+    removed, so a folder someone named ``kyodo-search-…`` themselves (a
+    benchmark's work folder, say) is never touched.
     """
+    now = time.time()
     for path in Path(tempfile.gettempdir()).glob(LEGACY_TEMP + "*"):
+        if not LEGACY_NAME.fullmatch(path.name):
+            continue
         with contextlib.suppress(OSError):
-            if path.is_dir() and not path.is_symlink() and path.stat().st_uid == os.getuid():
+            st = path.lstat()
+            if (stat.S_ISDIR(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o700 and st.st_uid == os.getuid()
+                    and now - st.st_mtime > LEGACY_AGE):
                 _remove(path)
 
 
