@@ -12,7 +12,7 @@ import pytest
 
 from kyodo.errors import ContentError
 from kyodo.model.assemble import load_content
-from kyodo.model.case_store import CaseStore, _enc
+from kyodo.model.case_store import CaseStore, Unstorable, _enc
 from tests.factory import SAMPLE, case_text, make_content
 
 
@@ -127,7 +127,7 @@ def test_values_the_codec_cannot_carry_are_not_stored(sample, tmp_path, monkeypa
     case.extra = {"n": 1.5, "t": (1, "a"), "d": {"k": [None, True]}}
     store.put(case, [], [])
     assert store.key(case.digest, case.source) in store.entries
-    with pytest.raises(Exception):
+    with pytest.raises(Unstorable):
         _enc(object())
 
 

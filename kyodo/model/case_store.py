@@ -45,7 +45,7 @@ class Unstorable(Exception):
 
 
 def _enc(v):
-    if v is None or isinstance(v, (bool, int, str)) and type(v) in (bool, int, str):
+    if type(v) in _PLAIN:
         return v
     if type(v) is float:
         return {"f": repr(v)}
@@ -124,7 +124,6 @@ class CaseStore:
 
     def __init__(self, root: Path | None, environment: str, taxonomy: Taxonomy, folder: str = ""):
         """``folder``: the content folder (several may share one cache: each keeps its own store)."""
-        self.taxonomy = taxonomy
         self.terms = {(t.facet, t.slug): t for f in taxonomy for t in f.terms}
         key = hashlib.blake2b("\x1f".join([FORMAT, __version__, _code_digest(), environment,
                                            dt.date.today().isoformat()]).encode(), digest_size=16).hexdigest()
