@@ -26,6 +26,9 @@ class Term:
             h = self.__dict__["_hash"] = hash((self.facet, self.slug))
             return h
 
+    def __getstate__(self) -> dict:   # a string's hash differs from process to process: never keep it
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     @property
     def name(self) -> str:
         """What residents read: the label with its short meaning ("B 区が主導")."""

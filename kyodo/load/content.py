@@ -15,7 +15,7 @@ LINK_OUT = ("content/ の外を指すリンク（シンボリックリンク）�
             "リンクではなくファイルそのものを置いてください")
 
 
-def _entries(folder: Path) -> list[tuple[tuple[str, ...], os.DirEntry]]:
+def entries(folder: Path) -> list[tuple[tuple[str, ...], os.DirEntry]]:
     """Everything below ``folder`` in path order, like ``sorted(folder.rglob("*"))``
     (a linked folder is listed, not entered), leaving out names that start with
     "." or "_" and all they contain. os.scandir: at 10,000 files several times
@@ -50,7 +50,7 @@ def discover(folder: Path, problems: Problems) -> list[Path]:
         problems.add(display_path(folder), 1, "フォルダ", LINK_OUT)
         return []
     found = []
-    for parts, entry in _entries(folder):
+    for parts, entry in entries(folder):
         path = Path(entry.path)
         if entry.is_symlink():
             if not inside(path, folder.parent):

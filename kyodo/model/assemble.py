@@ -21,7 +21,7 @@ from kyodo.parallel import pmap
 from kyodo.paths import display_path
 from kyodo.validate.case import CaseValidator
 from kyodo.validate.guideline import build_chapter
-from kyodo.validate.readings import build_readings, strings, unused_readings
+from kyodo.validate.readings import build_readings, strings, unused_readings, unused_warning, witnesses
 from kyodo.validate.references import check_references
 from kyodo.validate.site import build_site
 from kyodo.validate.taxonomy import build_taxonomy
@@ -133,6 +133,8 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
     if not (root / "cases").is_dir():
         problems.add(display_path(root / "cases"), 1, "フォルダ", "cases/ フォルダがありません")
     displays = [display_path(p) for p in case_files]
+    rels = [case_rel(root, p) for p in case_files]
+    owners = [""] * len(texts)   # whose each text is: "" (settings, organisations, guideline) or a case file
     store = stored = None
     if memo is None:   # a build: cases validated before, by their file's bytes (kyodo/model/case_store.py)
         store = CaseStore(cache_root(root), digest(str(root), *settings_key[1:], *(d.digest for d in org_docs),
@@ -155,6 +157,7 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
             registry.notices += notices
             if readings:
                 texts += [case.body, *texts_of]
+                owners += [rels[i]] * (1 + len(texts_of))
             if case.draft:
                 drafts += 1
             else:
@@ -168,7 +171,9 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
         if doc is None:
             continue
         if readings:
+            before_texts = len(texts)
             texts += [doc.body, *strings(doc.meta)]
+            owners += [rels[i]] * (len(texts) - before_texts)
         known = memo.cases.get((str(path), doc.digest, env)) if memo is not None else None
         if known is not None:
             case, notices = known
@@ -217,6 +222,16 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
         store.save()
     cases.sort(key=case_order)
     chapters.sort(key=lambda ch: (ch.order, ch.slug))
-    warnings = unused_readings(readings_doc, readings, texts) if readings_doc else []
+    found = witnesses(readings, texts, owners) if readings_doc else {}
+    warnings = unused_readings(readings_doc, readings, texts, found) if readings_doc else []
     warnings += sorted(registry.notices)   # near-duplicate organisation names
-    return Content(root, site, taxonomy, cases, chapters, drafts, readings, warnings, registry)
+    return Content(root, site, taxonomy, cases, chapters, drafts, readings, warnings, registry,
+                   found, {w: unused_warning(readings_doc, w) for w in found})
+
+
+def case_rel(root: Path, path: Path) -> str:
+    """A case file's name below the content folder (``cases/x.md``)."""
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

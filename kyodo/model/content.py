@@ -24,3 +24,7 @@ class Content:
     readings: dict[str, str] = field(default_factory=dict)   # readings.yml: word -> kana
     warnings: list[Problem] = field(default_factory=list)    # reported, never fatal
     organizations: Registry = field(default_factory=Registry)   # 団体情報バンク (may be empty)
+    # readings.yml's words: who has each (kyodo.validate.readings.witnesses) and
+    # the warning each would get if no text had it (first in ``warnings``)
+    reading_owners: dict[str, str | None] = field(default_factory=dict)
+    reading_warnings: dict[str, Problem] = field(default_factory=dict)

@@ -62,6 +62,16 @@ def build_env(templates: Path, digest: str) -> jinja2.Environment:
     return env
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (keyed by their source), in this
+    user's private temporary folder (Jinja checks its owner and mode); none
+    when there is no such folder."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -71,6 +81,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,   # one environment per build: no file time check on every include
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(
         fy=fiscal_year_label,          # 令和6年度（2024年度）
@@ -82,3 +93,25 @@ def make_env(templates: Path) -> jinja2.Environment:
     env.globals.update(url=_url, embed_size=embed_size)
     env.globals["charts"] = Charts(env)   # the SVG charts, each drawn once per build
     return env
+
+
+def names_read(env: jinja2.Environment, template: str) -> set[str] | None:
+    """The names ``template`` and every template it extends, includes or imports
+    read from its context; None when one of them is chosen at render time."""
+    from jinja2 import meta
+
+    names: set[str] = set()
+    todo, seen = [template], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        source = env.loader.get_source(env, name)[0]
+        ast = env.parse(source)
+        names |= meta.find_undeclared_variables(ast)
+        for ref in meta.find_referenced_templates(ast):
+            if ref is None:
+                return None
+            todo.append(ref)
+    return names

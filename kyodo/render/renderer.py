@@ -31,6 +31,18 @@ class Renderer:
             "case_item": CaseItems(env, list(view.taxonomy)),   # a case in a list, rendered once
         }
 
+    @classmethod
+    def from_common(cls, env: jinja2.Environment, common: dict) -> "Renderer":
+        """A renderer for the shared context a previous build kept (kyodo/commands/snapshot.py)."""
+        self = cls.__new__(cls)
+        self.env, self.view = env, None
+        self.common = dict(common, case_item=CaseItems(env, common["facets"]))
+        return self
+
+    def kept_common(self) -> dict:
+        """The shared context without what belongs to this process (the compiled list items)."""
+        return {k: v for k, v in self.common.items() if k != "case_item"}
+
     def render(self, page: Page) -> bytes:
         try:
             template = self.env.get_template(page.template)

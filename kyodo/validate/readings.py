@@ -8,6 +8,7 @@ content is only a warning: the list may be kept ahead of the cases.
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections.abc import Iterable
 
@@ -45,18 +46,49 @@ def build_readings(doc: Document, problems: Problems) -> dict[str, str]:
     return out
 
 
-def unused_readings(doc: Document, readings: dict[str, str], texts: Iterable[str]) -> list[Problem]:
-    """Warnings for words of the list that occur in none of ``texts``."""
+def unused_readings(doc: Document, readings: dict[str, str], texts: Iterable[str],
+                    found: dict[str, str | None] | None = None) -> list[Problem]:
+    """Warnings for words of the list that occur in none of ``texts``
+    (``found``: :func:`witnesses` of them, when already known)."""
     if not readings:
         return []
-    joined = "\n".join(texts)
-    warnings = []
+    found = found if found is not None else witnesses(readings, list(texts), [])
+    return [unused_warning(doc, word) for word, who in found.items() if who is None]
+
+
+def unused_warning(doc: Document, word: str) -> Problem:
+    return Problem(doc.display, doc.line(word), "読み",
+                   f"「{word}」は事例・協働指針・設定のどこにも出てきません"
+                   "（警告です。検査とビルドは続けます）")
+
+
+def contains(text: str, word: str) -> bool:
+    """The rule of "the word occurs": as written, or in its NFKC form."""
+    return unicodedata.normalize("NFKC", word) in text or word in text
+
+
+def witnesses(readings: dict[str, str], texts: list[str], owners: list[str]) -> dict[str, str | None]:
+    """For every word of the list, the owner of a text it occurs in (None: none).
+    ``owners`` names each text's file ("" for texts that are not a case's:
+    settings, organisations, the guideline; they are searched first); texts
+    beyond the owners' list count as "". A rebuild after a body edit
+    (kyodo/commands/snapshot.py) checks only the words the edited case owns."""
+    order = sorted(range(len(texts)), key=lambda i: bool(owners[i]) if i < len(owners) else False)
+    starts: list[int] = []
+    pos = 0
+    for i in order:
+        starts.append(pos)
+        pos += len(texts[i]) + 1
+    joined = "\n".join(texts[i] for i in order)
+    out: dict[str, str | None] = {}
     for word in readings:
-        if unicodedata.normalize("NFKC", word) not in joined and word not in joined:
-            warnings.append(Problem(doc.display, doc.line(word), "読み",
-                                    f"「{word}」は事例・協働指針・設定のどこにも出てきません"
-                                    "（警告です。検査とビルドは続けます）"))
-    return warnings
+        hits = [h for h in (joined.find(unicodedata.normalize("NFKC", word)), joined.find(word)) if h >= 0]
+        if not hits:
+            out[word] = None
+            continue
+        i = order[bisect.bisect_right(starts, min(hits)) - 1]
+        out[word] = owners[i] if i < len(owners) else ""
+    return out
 
 
 def strings(value) -> Iterable[str]:

@@ -35,6 +35,7 @@ class Update:
         self.out = out
         self.dir = out
         self.previous = previous.files
+        self.folders = previous.folders   # their times, when recorded (kyodo/write/state.py)
         self.lock = lock
         self.cache_dir = cache_dir
         self.fps: dict[str, str] = {}       # every file of this build -> fingerprint ("" unknown)
@@ -142,7 +143,8 @@ class Update:
                 continue
             st = os.stat(self.out / rel)
             files[rel] = [fp, st.st_size, st.st_mtime_ns]
-        state_mod.save(self.cache_dir, self.out, state_mod.State(files))
+        state_mod.save(self.cache_dir, self.out, state_mod.State(files, self.folders),
+                       touched=[*staged, *removed] if self.folders is not None else None)
         with contextlib.suppress(FileNotFoundError):
             journal.unlink()
         self.lock.release()

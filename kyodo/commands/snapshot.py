@@ -1,0 +1,458 @@
+"""A rebuild after edits of case texts only, without loading the whole catalogue.
+
+Most rebuilds follow an edit of one case's text. When, since the last build
+into the same folder, only the bodies of published cases changed (every other
+file of the content folder, the templates, the assets, kyodo itself, the
+options and the date are the same; the same case files exist; each changed
+file's front matter is byte for byte the same), no list, term, year,
+statistics, data or organisation page can change: only the changed cases' own
+pages. After every build without the search index and the printed booklet,
+this module keeps what those pages are rendered from (the renderer's shared
+context and every case page, without the bodies); the next build renders
+only the changed pages and writes them through the same incremental update
+(kyodo/write/update.py). Anything else (the search index, the booklet, ruby
+pages, a new, deleted or renamed file, a body with a problem or with other
+images, more than MAX_FILES files, a missing or foreign record) returns None
+and the normal build runs. Both give the same folder, byte for byte
+(tests/test_snapshot.py).
+
+What is kept is a pickle. It is loaded only when its HMAC, made with a key
+kept outside the project (``~/.cache/kyodo/snapshot.key``), matches: a cache
+folder committed into the repository can never run code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import pickle
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from kyodo import __version__, paths
+from kyodo.cache import cache_root, digest
+from kyodo.core.case import Case
+from kyodo.errors import Problems
+from kyodo.load import frontmatter
+from kyodo.load.content import entries
+from kyodo.paths import display_path
+from kyodo.render.env import names_read
+from kyodo.validate.readings import contains, strings
+
+FORMAT = "1"
+MAX_FILES = 20         # more changed files than this: the normal build
+SMALL = 1 << 20        # content files up to this size are hashed; bigger ones by size and time
+
+
+@dataclass
+class Before:
+    """Taken before a build reads anything: what it will have been made of."""
+    records: Path
+    payload: Path
+    environment: str
+    files: dict[str, list]   # case file (cases/x.md) -> [size, mtime_ns]
+
+
+def _folder(content_dir: Path, out_dir: Path) -> tuple[Path, Path] | None:
+    root = cache_root(content_dir)
+    if root is None:
+        return None
+    name = digest(str(Path(out_dir).resolve()))
+    return root / "snapshot" / f"{name}.json", root / "snapshot" / f"{name}.pickle"
+
+
+def _key() -> bytes | None:
+    """This user's secret for the HMAC of kept contexts (made once, outside any project)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = os.path.join(base, "kyodo", "snapshot.key")
+    for _ in range(2):
+        try:
+            with open(path, "rb") as f:
+                key = f.read()
+            return key if len(key) == 32 else None
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+        try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            fd = os.open(path + f".{os.getpid()}.tmp", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(secrets.token_bytes(32))
+            try:
+                os.link(path + f".{os.getpid()}.tmp", path)   # the first process's key wins
+            except FileExistsError:
+                pass
+            os.unlink(path + f".{os.getpid()}.tmp")
+        except OSError:
+            return None
+    return None
+
+
+def _tree(h, folder: Path, skip: str = "") -> None:
+    """Every entry below ``folder`` (but the top-level ``skip``): name, kind, size, time;
+    the bytes of small files; where links lead."""
+    stack = [(str(folder), "")]
+    while stack:
+        where, prefix = stack.pop()
+        try:
+            entries = sorted(os.scandir(where), key=lambda e: e.name)
+        except OSError:
+            h.update(f"{prefix}\0unreadable\n".encode("utf-8", "surrogatepass"))
+            continue
+        for e in entries:
+            rel = prefix + e.name
+            if not prefix and e.name == skip:
+                continue
+            st = e.stat(follow_symlinks=False)
+            h.update(f"{rel}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n".encode("utf-8", "surrogatepass"))
+            if e.is_symlink():
+                try:
+                    target = os.stat(e.path)
+                    h.update(f"->{os.readlink(e.path)}\0{target.st_mode}\0{target.st_size}\0{target.st_mtime_ns}\n"
+                             .encode("utf-8", "surrogatepass"))
+                except OSError:
+                    h.update(b"->broken\n")
+            elif e.is_dir(follow_symlinks=False):
+                stack.append((e.path, rel + "/"))
+            elif st.st_size <= SMALL:
+                try:
+                    with open(e.path, "rb") as f:
+                        h.update(hashlib.blake2b(f.read(), digest_size=16).digest())
+                except OSError:
+                    h.update(b"unreadable")
+
+
+def _environment(content_dir: Path, out_dir: Path, keep_search: bool) -> str:
+    """Everything besides the case files that shapes the output."""
+    import jinja2
+    import markdown_it
+    import yaml
+    from kyodo.render.env import templates_digest   # the templates and kyodo's code
+
+    h = hashlib.blake2b(digest_size=20)
+    h.update("\x1f".join([FORMAT, __version__, sys.version, jinja2.__version__, markdown_it.__version__,
+                          yaml.__version__, dt.date.today().isoformat(), str(Path(out_dir).resolve()),
+                          str(Path(content_dir).resolve()), "keep-search" if keep_search else "",
+                          templates_digest(paths.TEMPLATES)]).encode("utf-8", "surrogatepass"))
+    _tree(h, paths.ASSETS)
+    _tree(h, Path(content_dir), skip="cases")
+    cases = Path(content_dir) / "cases"
+    if cases.is_symlink() or not cases.is_dir():
+        h.update(b"cases: not a folder")
+    return h.hexdigest()
+
+
+def _case_files(content_dir: Path) -> dict[str, tuple[str, os.stat_result]] | None:
+    """The case files as the build finds them (kyodo.load.content.discover), by
+    name, with their size and time; None when the build would report a file, or
+    when a link is involved (the normal build decides about those)."""
+    folder = os.path.join(str(content_dir), "cases")
+    if os.path.islink(folder) or not os.path.isdir(folder):
+        return None
+    out = {}
+    for parts, entry in entries(Path(folder)):
+        if entry.is_symlink():
+            return None
+        if entry.is_dir(follow_symlinks=False):
+            continue
+        if not entry.name.endswith(".md"):
+            if entry.name.lower() != "readme.md":
+                return None
+            continue
+        try:
+            out["cases/" + "/".join(parts)] = (entry.path, entry.stat(follow_symlinks=False))
+        except OSError:
+            return None
+    return out
+
+
+def forget(content_dir: Path, out_dir: Path) -> None:
+    where = _folder(content_dir, out_dir)
+    for path in where or ():
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def before(content_dir: Path, out_dir: Path, keep_search: bool) -> Before | None:
+    """What this build is about to read (None: nothing will be kept). The last
+    record goes first, so that a build that fails leaves none that could be wrong."""
+    where = _folder(content_dir, out_dir)
+    if where is None:
+        return None
+    forget(content_dir, out_dir)
+    files = _case_files(content_dir)
+    if files is None:
+        return None
+    return Before(where[0], where[1], _environment(content_dir, out_dir, keep_search),
+                  {rel: [st.st_size, st.st_mtime_ns] for rel, (_p, st) in files.items()})
+
+
+def _state_signature(content_dir: Path, out_dir: Path) -> list | None:
+    from kyodo.write.state import state_file
+    path = state_file(cache_root(content_dir), Path(out_dir).resolve())
+    try:
+        st = os.stat(path)
+    except (OSError, TypeError):
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def save(taken: Before | None, content_dir: Path, out_dir: Path, view, pages, renderer,
+         site_fp: str, front: str | None) -> None:
+    """Keep what the case pages of this build were rendered from."""
+    if taken is None or not front or view.site.furigana:
+        return   # ruby pages are made from every page: not for this shortcut
+    key = _key()
+    state = _state_signature(content_dir, out_dir)
+    if key is None or state is None:
+        return
+    root = Path(content_dir)
+    cases = {}
+    case_pages: dict[int, dict] = {}
+    by_url = {p.url: p for p in pages if p.kind == "case"}
+    by_slug = {c.slug: c for c in view.cases}
+    for case in view.cases:
+        try:
+            rel = Path(case.source).relative_to(root).as_posix()
+        except ValueError:
+            return
+        page = by_url.get(case.url)
+        if rel not in taken.files or page is None or not case.digest:
+            return
+        body = view.case_html[case.slug]
+        cases[rel] = [*taken.files[rel], case.digest, case.meta_digest, case.body_line, sorted(set(body.images)),
+                      case.url]
+        context = {k: _refer(v, by_slug) for k, v in page.context.items() if k != "body"}
+        case_pages.setdefault(_shard(rel), {})[rel] = dataclasses.replace(page, context=context)
+    files = {rel: cases.get(rel, [*stat, None, None, None, None, None]) for rel, stat in taken.files.items()}
+    content = view.content
+    kept = len([w for w in content.reading_owners.values() if w is None])
+    common = renderer.kept_common()
+    names = set()
+    for template in {p.template for p in by_url.values()}:
+        read = names_read(renderer.env, template)
+        if read is None:
+            names = set(common)
+            break
+        names |= read
+    common = {k: v for k, v in common.items() if k in names | ALWAYS}
+    shards: dict[int, list] = {}
+    for case in view.cases:
+        shards.setdefault(_shard(case.slug), []).append(case)
+    blobs: dict[str, bytes] = {}
+    bodies = {}
+    try:
+        for case in view.cases:   # no text is kept: each rebuild reads the changed files
+            bodies[id(case)] = case.body
+            case.body = ""
+        blobs["common"] = pickle.dumps({
+            "common": common, "site_fp": site_fp, "front": front,
+            "reading_warnings": content.reading_warnings, "other_warnings": content.warnings[kept:],
+        }, protocol=pickle.HIGHEST_PROTOCOL)
+        for n, group in shards.items():
+            blobs[f"cases/{n}"] = pickle.dumps({c.slug: c for c in group}, protocol=pickle.HIGHEST_PROTOCOL)
+        for n, group in case_pages.items():
+            blobs[f"pages/{n}"] = pickle.dumps(group, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return
+    finally:
+        for case in view.cases:
+            if id(case) in bodies:
+                case.body = bodies[id(case)]
+    index, offset = {}, 0
+    for name, blob in blobs.items():
+        index[name] = [offset, len(blob), hmac.new(key, blob, hashlib.sha256).hexdigest()]
+        offset += len(blob)
+    record = {
+        "format": FORMAT, "environment": taken.environment, "state": state, "blobs": index,
+        "files": files, "readings": content.reading_owners, "counts": [len(pages), len(view.cases)],
+    }
+    try:
+        taken.records.parent.mkdir(parents=True, exist_ok=True)
+        _atomic(taken.payload, b"".join(blobs.values()))
+        _atomic(taken.records, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
+    except OSError:
+        forget(content_dir, out_dir)
+
+
+ALWAYS = {"site", "taxonomy", "facets", "stats"}   # the markdown of a body and the list items read these
+SHARDS = 256
+
+
+def _shard(name: str) -> int:
+    return int.from_bytes(hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big") % SHARDS
+
+
+@dataclass(frozen=True)
+class _Cases:
+    """Cases in a page's context, kept by name (each case is kept once, in its shard)."""
+    kind: str             # "one", "list", "tuple"
+    slugs: tuple[str, ...]
+
+
+def _refer(value, by_slug: dict):
+    def known(v) -> bool:
+        return isinstance(v, Case) and by_slug.get(v.slug) is v
+    if known(value):
+        return _Cases("one", (value.slug,))
+    if isinstance(value, (list, tuple)) and value and all(known(v) for v in value):
+        return _Cases("list" if isinstance(value, list) else "tuple", tuple(v.slug for v in value))
+    return value
+
+
+class _Payload:
+    """The kept blobs, each read and checked only when needed."""
+
+    def __init__(self, path: Path, index: dict, key: bytes):
+        self.path, self.index, self.key = path, index, key
+        self.cases: dict[str, Case] = {}
+        self.loaded: set[int] = set()
+
+    def blob(self, name: str):
+        offset, length, mac = self.index[name]
+        with open(self.path, "rb") as f:
+            f.seek(offset)
+            data = f.read(length)
+        if len(data) != length or not hmac.compare_digest(mac, hmac.new(self.key, data, hashlib.sha256).hexdigest()):
+            raise ValueError(f"{self.path}: {name} does not match its record")
+        return pickle.loads(data)
+
+    def case(self, slug: str) -> Case:
+        n = _shard(slug)
+        if n not in self.loaded:
+            self.cases.update(self.blob(f"cases/{n}"))
+            self.loaded.add(n)
+        return self.cases[slug]
+
+    def resolve(self, value):
+        if isinstance(value, _Cases):
+            found = [self.case(s) for s in value.slugs]
+            return found[0] if value.kind == "one" else found if value.kind == "list" else tuple(found)
+        return value
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+@dataclass
+class Rebuilt:
+    pages: int
+    cases: int
+    warnings: list
+    written: dict
+
+
+def rebuild(content_dir: Path, out_dir: Path, keep_search: bool) -> Rebuilt | None:
+    """The changed case pages alone, when nothing else changed; else None."""
+    where = _folder(content_dir, out_dir)
+    if where is None:
+        return None
+    try:
+        record = json.loads(where[0].read_bytes())
+        if record.get("format") != FORMAT or record.get("state") != _state_signature(content_dir, out_dir):
+            return None
+        files = record["files"]
+        found = _case_files(content_dir)
+        if found is None or found.keys() != files.keys():
+            return None
+        changed, touched = [], {}
+        for rel, (path, st) in found.items():
+            size, mtime, file_digest, *_rest = files[rel]
+            if (st.st_size, st.st_mtime_ns) == (size, mtime):
+                continue
+            if file_digest is None:
+                return None   # a draft or a file that is not a published case
+            with open(path, "rb") as f:
+                raw = f.read()
+            if hashlib.blake2b(raw, digest_size=16).hexdigest() == file_digest:
+                touched[rel] = [st.st_size, st.st_mtime_ns]   # saved again without a change
+            else:
+                changed.append((rel, path, st))
+            if len(changed) > MAX_FILES:
+                return None
+        if record["environment"] != _environment(content_dir, out_dir, keep_search):
+            return None
+        docs = []
+        for rel, path, st in changed:
+            _size, _mtime, _d, meta_digest, body_line, images, url = files[rel]
+            problems = Problems()
+            doc = frontmatter.read(Path(path), display_path(Path(path)), problems)
+            if doc is None or problems or doc.meta_digest != meta_digest or doc.body_line != body_line:
+                return None
+            docs.append((rel, doc, st))
+        key = _key()
+        if key is None:
+            return None
+        return _render(content_dir, out_dir, record, _Payload(where[1], record["blobs"], key), docs, touched, where[0])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, pickle.UnpicklingError,
+            EOFError, RecursionError):
+        return None
+
+
+def _render(content_dir, out_dir, record, payload: _Payload, docs, touched, records_path) -> Rebuilt | None:
+    from kyodo.markdown.render import Markdown
+    from kyodo.render.env import build_env, templates_digest
+    from kyodo.render.renderer import Renderer
+    from kyodo.views.fingerprint import page_fingerprints
+    from kyodo.views.model import PAGE_DEPTH_ROOT, term_resolver
+    from kyodo.write.update import Update, open_output
+
+    kept = payload.blob("common")
+    common = kept["common"]
+    files, owners = record["files"], record["readings"]
+    md = Markdown(Path(content_dir) / "images", term_resolver(common["taxonomy"], common["stats"]))
+    made = []
+    for rel, doc, st in docs:
+        page = payload.blob(f"pages/{_shard(rel)}")[rel]
+        page = dataclasses.replace(page, context={k: payload.resolve(v) for k, v in page.context.items()})
+        case = page.context["case"]
+        body = md.render(doc.body, PAGE_DEPTH_ROOT, "", case.title)
+        if body.problems or sorted(set(body.images)) != files[rel][5]:
+            return None   # the normal build reports the problem / publishes the image
+        texts = [doc.body, *strings(doc.meta)] if owners else []
+        for word, who in owners.items():
+            if who == rel and not any(contains(t, word) for t in texts):
+                return None   # the only text with this word lost it: the normal build looks at all the others
+            if who is None and any(contains(t, word) for t in texts):
+                owners[word] = rel
+        fresh = dataclasses.replace(case, body=doc.body, digest=doc.digest)
+        made.append((rel, doc, st, dataclasses.replace(page, context=dict(page.context, case=fresh, body=body),
+                                                       inputs=doc.digest)))
+    renderer = Renderer.from_common(build_env(paths.TEMPLATES, templates_digest(paths.TEMPLATES)), common)
+    fps = page_fingerprints([p for *_x, p in made], kept["site_fp"], front=kept["front"])
+    rendered = [(p.output, fp, renderer.render(p)) for (*_x, p), fp in zip(made, fps)]
+
+    output = open_output(Path(out_dir), [Path(content_dir), paths.TEMPLATES, paths.ASSETS], cache_root(content_dir))
+    if not isinstance(output, Update):
+        output.abort()
+        return None
+    with output:
+        for rel, fp, data in rendered:
+            if output.want(rel, fp):
+                output.write(rel, data)
+        output.keep_previous("")
+        written = output.commit()
+    for rel, doc, st, _p in made:
+        files[rel][:3] = [st.st_size, st.st_mtime_ns, doc.digest]
+    for rel, stat in touched.items():
+        files[rel][:2] = stat
+    record["state"] = _state_signature(content_dir, out_dir)
+    try:
+        _atomic(records_path, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
+    except OSError:
+        forget(content_dir, out_dir)
+    warnings = [kept["reading_warnings"][w] for w, who in owners.items() if who is None] + kept["other_warnings"]
+    pages, cases = record["counts"]
+    return Rebuilt(pages, cases, warnings, written)
