@@ -43,6 +43,7 @@ class Result:
     warnings: list = field(default_factory=list)   # e.g. unused words of readings.yml
     written: dict = field(default_factory=dict)    # files written, removed, kept as they were
     published: Built | None = None                 # the view, pages and renderer (for serve's preview)
+    quick: bool = False                            # only changed case texts: their pages alone (snapshot.py)
 
 
 class Phases:
@@ -82,7 +83,8 @@ def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: 
             if quick is not None:
                 phase("事例の本文だけ")
                 phase.report()
-                return Result(quick.pages, quick.cases, time.perf_counter() - started, quick.warnings, quick.written)
+                return Result(quick.pages, quick.cases, time.perf_counter() - started, quick.warnings, quick.written,
+                              quick=True)
             taken = snapshot.before(content_dir, out_dir, keep_search)
         else:
             snapshot.forget(content_dir, out_dir)
