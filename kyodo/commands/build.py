@@ -78,8 +78,8 @@ def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: 
     check_out_dir(out_dir, [content_dir, paths.TEMPLATES, paths.ASSETS])   # before anything is read or cached
     taken = None
     if memo is None:   # ``build``: after edits of case texts only, their pages alone (kyodo/commands/snapshot.py)
-        if not (full or with_pdf or with_search):
-            quick = snapshot.rebuild(content_dir, out_dir, keep_search)
+        if not (with_pdf or with_search):
+            quick = None if full else snapshot.rebuild(content_dir, out_dir, keep_search)
             if quick is not None:
                 phase("事例の本文だけ")
                 phase.report()

@@ -23,15 +23,18 @@ folder committed into the repository can never run code.
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import datetime as dt
 import hashlib
 import hmac
+import io
 import json
 import os
 import pickle
 import secrets
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +44,7 @@ from kyodo.core.case import Case
 from kyodo.errors import Problems
 from kyodo.load import frontmatter
 from kyodo.load.content import entries
+from kyodo.parallel import pmap
 from kyodo.paths import display_path
 from kyodo.render.env import names_read
 from kyodo.validate.readings import contains, strings
@@ -215,24 +219,24 @@ def save(taken: Before | None, content_dir: Path, out_dir: Path, view, pages, re
     state = _state_signature(content_dir, out_dir)
     if key is None or state is None:
         return
-    root = Path(content_dir)
+    prefix = str(content_dir).rstrip(os.sep) + os.sep
     cases = {}
-    case_pages: dict[int, dict] = {}
+    case_pages: dict[int, list] = {}
     by_url = {p.url: p for p in pages if p.kind == "case"}
     by_slug = {c.slug: c for c in view.cases}
+    case_shards: dict[int, list] = {}
     for case in view.cases:
-        try:
-            rel = Path(case.source).relative_to(root).as_posix()
-        except ValueError:
+        source = str(case.source)
+        if not source.startswith(prefix):
             return
+        rel = source[len(prefix):].replace(os.sep, "/")
         page = by_url.get(case.url)
         if rel not in taken.files or page is None or not case.digest:
             return
-        body = view.case_html[case.slug]
-        cases[rel] = [*taken.files[rel], case.digest, case.meta_digest, case.body_line, sorted(set(body.images)),
-                      case.url]
-        context = {k: _refer(v, by_slug) for k, v in page.context.items() if k != "body"}
-        case_pages.setdefault(_shard(rel), {})[rel] = dataclasses.replace(page, context=context)
+        cases[rel] = [*taken.files[rel], case.digest, case.meta_digest, case.body_line,
+                      sorted(set(view.case_html[case.slug].images)), case.url]
+        case_pages.setdefault(_shard(rel), []).append((rel, page))
+        case_shards.setdefault(_shard(case.slug), []).append(case)
     files = {rel: cases.get(rel, [*stat, None, None, None, None, None]) for rel, stat in taken.files.items()}
     content = view.content
     kept = len([w for w in content.reading_owners.values() if w is None])
@@ -245,29 +249,20 @@ def save(taken: Before | None, content_dir: Path, out_dir: Path, view, pages, re
             break
         names |= read
     common = {k: v for k, v in common.items() if k in names | ALWAYS}
-    shards: dict[int, list] = {}
-    for case in view.cases:
-        shards.setdefault(_shard(case.slug), []).append(case)
-    blobs: dict[str, bytes] = {}
-    bodies = {}
+
+    def shard(n: int) -> tuple[bytes, bytes]:   # in a worker: the cases and the case pages of one shard
+        group = {rel: _kept_page(page, by_slug) for rel, page in case_pages.get(n, [])}
+        return _dumps({c.slug: c for c in case_shards.get(n, [])}), _dumps(group)
+
     try:
-        for case in view.cases:   # no text is kept: each rebuild reads the changed files
-            bodies[id(case)] = case.body
-            case.body = ""
-        blobs["common"] = pickle.dumps({
+        blobs = {"common": _dumps({
             "common": common, "site_fp": site_fp, "front": front,
             "reading_warnings": content.reading_warnings, "other_warnings": content.warnings[kept:],
-        }, protocol=pickle.HIGHEST_PROTOCOL)
-        for n, group in shards.items():
-            blobs[f"cases/{n}"] = pickle.dumps({c.slug: c for c in group}, protocol=pickle.HIGHEST_PROTOCOL)
-        for n, group in case_pages.items():
-            blobs[f"pages/{n}"] = pickle.dumps(group, protocol=pickle.HIGHEST_PROTOCOL)
+        })}
+        for n, (case_blob, page_blob) in enumerate(pmap(shard, SHARDS, min_items=64)):
+            blobs[f"cases/{n}"], blobs[f"pages/{n}"] = case_blob, page_blob
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
-    finally:
-        for case in view.cases:
-            if id(case) in bodies:
-                case.body = bodies[id(case)]
     index, offset = {}, 0
     for name, blob in blobs.items():
         index[name] = [offset, len(blob), hmac.new(key, blob, hashlib.sha256).hexdigest()]
@@ -285,11 +280,34 @@ def save(taken: Before | None, content_dir: Path, out_dir: Path, view, pages, re
 
 
 ALWAYS = {"site", "taxonomy", "facets", "stats"}   # the markdown of a body and the list items read these
+
+
+class _Pickler(pickle.Pickler):
+    """Cases without their text: each rebuild reads the text of the files that changed."""
+
+    def reducer_override(self, obj):
+        if type(obj) is Case and obj.body:
+            return copyreg.__newobj__, (Case,), {**obj.__dict__, "body": ""}
+        return NotImplemented
+
+
+def _dumps(value) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
+def _kept_page(page, by_slug: dict):
+    """A case's page without its body, the cases it shows named by slug."""
+    kept = object.__new__(type(page))
+    kept.__dict__.update(page.__dict__)
+    kept.context = {k: _refer(v, by_slug) for k, v in page.context.items() if k != "body"}
+    return kept
 SHARDS = 256
 
 
 def _shard(name: str) -> int:
-    return int.from_bytes(hashlib.blake2b(name.encode("utf-8", "surrogatepass"), digest_size=4).digest(), "big") % SHARDS
+    return zlib.crc32(name.encode("utf-8", "surrogatepass")) % SHARDS
 
 
 @dataclass(frozen=True)
@@ -300,12 +318,10 @@ class _Cases:
 
 
 def _refer(value, by_slug: dict):
-    def known(v) -> bool:
-        return isinstance(v, Case) and by_slug.get(v.slug) is v
-    if known(value):
+    if type(value) is Case and by_slug.get(value.slug) is value:
         return _Cases("one", (value.slug,))
-    if isinstance(value, (list, tuple)) and value and all(known(v) for v in value):
-        return _Cases("list" if isinstance(value, list) else "tuple", tuple(v.slug for v in value))
+    if type(value) in (list, tuple) and value and all(type(v) is Case and by_slug.get(v.slug) is v for v in value):
+        return _Cases("list" if type(value) is list else "tuple", tuple(v.slug for v in value))
     return value
 
 
