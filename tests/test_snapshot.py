@@ -123,6 +123,7 @@ class Site:
         return folder, result
 
     def same_as(self, folder: Path) -> None:
+        assert not list(self.out.parent.glob(f".{self.out.name}.building-*"))   # nothing left beside
         a, b = listing(self.out), listing(folder)
         assert sorted(a) == sorted(b), sorted(set(a) ^ set(b))
         different = [rel for rel in a if a[rel] != b[rel]]
@@ -134,6 +135,12 @@ class Site:
         self.same_as(folder)
         shutil.rmtree(folder)
         return result
+
+    def forget(self) -> None:
+        """No record of the case pages: the next build is the normal one."""
+        self.monkeypatch.setenv("KYODO_CACHE", str(self.cache))
+        snapshot.forget(self.content, self.out)
+        assert not list((self.cache / "snapshot").glob("*.json"))
 
     def records(self) -> tuple[Path, Path]:
         (json_path,) = (self.cache / "snapshot").glob("*.json")
@@ -177,6 +184,8 @@ def test_a_body_edit_renders_that_page_alone(site):
     changed = [p.relative_to(site.out).as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t]
     assert changed == ["cases/case-1/index.html"]
     assert "一文を足しました" in (site.out / "cases/case-1/index.html").read_text(encoding="utf-8")
+    _record, payload = site.records()
+    assert "一文を足しました".encode() not in payload.read_bytes()   # no case text is kept
     clean = site.same_as_clean()
     assert (result.pages, result.cases) == (clean.pages, clean.cases)
     assert result.warnings == clean.warnings
@@ -185,12 +194,31 @@ def test_a_body_edit_renders_that_page_alone(site):
     again = site.build()
     assert again.quick and again.written["written"] == 0
     site.same_as_clean()
+    # The page the quick way wrote has the fingerprint the normal build gives it: kept as it is.
+    site.forget()
+    normal = site.build()
+    assert not normal.quick and normal.written["kept"] == normal.written["files"], normal.written
+    site.append(1, "\nまた一文。\n")
+    assert site.build().quick
     # Files the build leaves out may come and go.
     (site.content / "cases" / "_memo.md").write_text("メモ", encoding="utf-8")
     (site.content / "cases" / ".hidden.md").write_text("隠し", encoding="utf-8")
     site.append(3, "\n追記です。\n")
     assert site.build().quick
     site.same_as_clean()
+
+
+def test_bodies_emptied_or_with_a_rule_and_two_output_folders(site):
+    other = site.tmp / "other-site"
+    assert not site.build(other).quick   # a record of its own
+    path = site.case(0)
+    path.write_text(path.read_text(encoding="utf-8").split("## 背景")[0], encoding="utf-8")   # no text at all
+    site.append(1, "\n---\n\ntitle: 本文の中の区切りの後\n\n---\n")
+    for out in (site.out, other):
+        result = site.build(out)
+        assert result.quick and result.written["written"] == 2
+    site.same_as_clean()
+    assert listing(other) == listing(site.out)
 
 
 def test_several_body_edits_and_a_random_sequence_stay_identical(site):
@@ -325,6 +353,27 @@ def _serve_build(site: Site):   # serve: with its memory and the search index; i
     assert (site.out / "search").is_dir()
 
 
+def _another_day(site: Site):
+    import datetime as dt
+
+    class Tomorrow(dt.date):
+        @classmethod
+        def today(cls):
+            return dt.date.fromordinal(dt.date.today().toordinal() + 1)
+
+    class Module:
+        date = Tomorrow
+
+    site.monkeypatch.setattr(snapshot, "dt", Module)
+
+
+def _linked(site: Site):   # a case file that is a link (inside the content folder): the normal build decides
+    hidden = site.content / "cases" / "_kept"
+    hidden.mkdir()
+    site.case(2).rename(hidden / "case-2.md")
+    site.case(2).symlink_to(hidden / "case-2.md")
+
+
 def _cache_off(site: Site):
     site.build(cache="off")   # no record can say what this build wrote
 
@@ -335,7 +384,8 @@ FALLBACKS = {"front matter": _front, "new file": _new_file, "deleted file": _del
              "other template": _list_template, "site.yml": _site_yml, "taxonomy.yml": _taxonomy,
              "guideline": _guideline, "draft": _draft, "too many files": _too_many,
              "search build between": _search_build, "serve build between": _serve_build,
-             "cache off between": _cache_off}
+             "cache off between": _cache_off, "another day": _another_day,
+             "case file became a link": _linked}   # last: no build after it is quick
 
 
 def test_anything_but_body_edits_means_the_normal_build(small):
@@ -350,7 +400,11 @@ def test_anything_but_body_edits_means_the_normal_build(small):
         site.monkeypatch.setattr(snapshot, "MAX_FILES", 20)
         site.append(0, f"\n{kind} の次の追記。\n")   # the normal build kept a new record
         again = site.build()
-        assert again.quick and again.written["written"] == 1, kind
+        if kind != "case file became a link":
+            assert again.quick and again.written["written"] == 1, kind
+        else:
+            assert not again.quick
+            site.same_as_clean()
 
 
 def test_the_cache_turned_off_never_takes_the_quick_way(make_site):
@@ -599,8 +653,8 @@ def _file_to_folder(out: Path):
 
 OUTPUT_EDITS = {"edited": _edit_file, "nested file": _nested_file, "empty folder": _empty_folder,
                 "top folder": _top_folder, "top file": _top_file, "deleted": _deleted_file,
-                "file became a folder": _file_to_folder}
-OLD_RECORD = ["edited", "nested file", "top file", "deleted"]   # a full listing sees files, not empty folders
+                "file became a folder": _file_to_folder, "folder removed": shutil.rmtree}
+OLD_RECORD = ["edited", "nested file", "top file", "deleted", "folder removed"]   # a listing sees no empty folder
 
 
 @pytest.mark.parametrize("record", ["by name", "old record"])
