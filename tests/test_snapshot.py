@@ -471,7 +471,16 @@ def test_unused_readings_warnings_follow_the_bodies(make_site):
     # ... and an edit of another case that adds a word twice owned (also in case 2): quick.
     s.append(1, "\n若葉坂にも行きました。\n")
     assert s.build().quick
-    s.same_as_clean()
+    # A word in a case's front matter stays there when its text changes: quick, no warning.
+    path = s.case(1)
+    path.write_text(path.read_text(encoding="utf-8").replace("title: 事例その1", "title: 柳橋の事例"), encoding="utf-8")
+    assert words(s.build()) == []
+    s.append(1, "\n若葉坂の話はもうしません。\n")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("若葉坂にも行きました。", ""), encoding="utf-8")
+    result = s.build()
+    assert result.quick and words(result) == []
+    assert result.warnings == s.same_as_clean().warnings
 
 
 # -- 4. what is kept can never run code --------------------------------------------------
@@ -536,6 +545,18 @@ DAMAGES = {"other key": lambda site: _plant(site, bytes(32), site.tmp / "ran"), 
            "right key": lambda site: _plant(site, _key(site), site.tmp / "ran"),
            # ... and a key file that is not one (nothing is kept any more)
            "short key": lambda site: (site.tmp / "xdg" / "kyodo" / "snapshot.key").write_bytes(b"short")}
+
+
+def test_the_key_is_this_users_alone_and_made_once(small):
+    key_file = small.tmp / "xdg" / "kyodo" / "snapshot.key"
+    assert len(key_file.read_bytes()) == 32
+    assert key_file.stat().st_mode & 0o077 == 0 and key_file.parent.stat().st_mode & 0o077 == 0
+    key = key_file.read_bytes()
+    small.append(1, "\n追記。\n")
+    assert small.build().quick
+    assert key_file.read_bytes() == key
+    _record, payload = small.records()
+    assert not str(payload.resolve()).startswith(str(key_file.parent.resolve()))   # the key is not beside them
 
 
 def test_a_planted_or_damaged_record_means_the_normal_build_and_runs_nothing(small):
