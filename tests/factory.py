@@ -21,6 +21,27 @@ VALID_FIELDS = {
 }
 
 
+# Another ward's taxonomy and settings (fewer facets and pages than the sample's).
+OTHER_TAXONOMY = """\
+facets:
+  theme:
+    label: 分野
+    multiple: true
+    terms:
+      - {slug: welfare, label: 福祉}
+      - {slug: disaster, label: 防災, description: 災害への備え}
+      - {slug: unused, label: 未使用}
+  area:
+    label: 地区
+    multiple: false
+    terms:
+      - {slug: north, label: 北部}
+      - {slug: south, label: 南部}
+"""
+OTHER_SITE = "title: 別の区\norganization: 別の区役所\nbase_url: https://other.example.jp/kyodo/\nper_page: 2\n"
+OTHER_DROP = ("partner", "form", "domain", "outcomes", "department")   # the sample's fields it does not have
+
+
 def case_text(body: str = "## 背景\n\n本文です。\n", drop: tuple[str, ...] = (), **fields) -> str:
     """A case file: the valid defaults, overridden by ``fields`` (raw YAML values)."""
     values = {k: v for k, v in VALID_FIELDS.items() if k not in drop}

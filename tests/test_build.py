@@ -17,7 +17,7 @@ from kyodo.commands.build import build
 from kyodo.errors import ContentError, UsageError
 from kyodo.model.assemble import load_content
 from kyodo.text.wareki import fiscal_year_label
-from tests.factory import ROOT, SAMPLE, case_text, make_content
+from tests.factory import OTHER_DROP, OTHER_SITE, OTHER_TAXONOMY, ROOT, SAMPLE, case_text, make_content
 from tests.html import parse
 
 
@@ -255,27 +255,10 @@ def test_drafts_are_not_published(tmp_path):
 
 
 def test_other_taxonomy_builds_without_code_change(tmp_path):
-    taxonomy = """\
-    facets:
-      theme:
-        label: 分野
-        multiple: true
-        terms:
-          - {slug: welfare, label: 福祉}
-          - {slug: disaster, label: 防災, description: 災害への備え}
-          - {slug: unused, label: 未使用}
-      area:
-        label: 地区
-        multiple: false
-        terms:
-          - {slug: north, label: 北部}
-          - {slug: south, label: 南部}
-    """
-    site = "title: 別の区\norganization: 別の区役所\nbase_url: https://other.example.jp/kyodo/\nper_page: 2\n"
-    fields = dict(drop=("partner", "form", "domain", "outcomes", "department"))
+    fields = dict(drop=OTHER_DROP)
     cases = {f"c{i}.md": case_text(title=f"事例{i}", theme="[福祉, 防災]" if i % 2 else "防災",
                                    area="北部" if i < 3 else "south", **fields) for i in range(5)}
-    content = make_content(tmp_path / "c", cases, taxonomy=taxonomy, site=site)
+    content = make_content(tmp_path / "c", cases, taxonomy=OTHER_TAXONOMY, site=OTHER_SITE)
     out = tmp_path / "site"
     build(content, out, with_search=False)
     stats = json.loads((out / "data/stats.json").read_text(encoding="utf-8"))

@@ -23,7 +23,7 @@ from kyodo.commands import snapshot
 from kyodo.errors import ContentError
 from kyodo.validate.readings import contains, witnesses
 from kyodo.views import bodies
-from tests.factory import PNG, ROOT, case_text, make_content
+from tests.factory import OTHER_DROP, OTHER_SITE, OTHER_TAXONOMY, PNG, ROOT, case_text, make_content
 
 TERMS = {"partner": ["NPO法人", "区民", "町会・自治会", "事業者"], "form": ["委託", "共催", "補助・助成", "後援"],
          "domain": ["B", "C", "D"], "outcomes": ["事業の充実・拡大", "担い手の育成"]}
@@ -36,32 +36,12 @@ def listing(root: Path) -> dict[str, bytes | None]:
             for p in sorted(root.rglob("*"))}
 
 
-# Another ward's taxonomy and settings, smaller than the sample's (fewer pages to build).
-SMALL_TAXONOMY = """\
-facets:
-  theme:
-    label: 分野
-    multiple: true
-    terms:
-      - {slug: welfare, label: 福祉}
-      - {slug: disaster, label: 防災, description: 災害への備え}
-      - {slug: unused, label: 未使用}
-  area:
-    label: 地区
-    multiple: false
-    terms:
-      - {slug: north, label: 北部}
-      - {slug: south, label: 南部}
-"""
-SMALL_SITE = "title: 別の区\norganization: 別の区役所\nbase_url: https://other.example.jp/kyodo/\nper_page: 2\n"
-
-
 def a_case(n: int, small: bool = False, **fields) -> str:
     rng = random.Random(n)
     if small:
         values = {"theme": rng.choice(["[福祉, 防災]", "[防災]", "[福祉]"]), "area": rng.choice(["北部", "南部"])}
         body = f"## 背景\n\n事例{n}の取り組みです。[[theme:福祉]]の考え方です。\n\n## 成果\n\n参加者が増えました。\n"
-        values["drop"] = ("partner", "form", "domain", "outcomes", "department")
+        values["drop"] = OTHER_DROP
     else:
         values = {k: "[" + ", ".join(rng.sample(v, rng.randint(1, 2))) + "]" for k, v in TERMS.items()}
         body = f"## 背景\n\n事例{n}の取り組みです。[[domain:B]]の考え方です。\n\n## 成果\n\n参加者が増えました。\n"
@@ -81,7 +61,7 @@ class Site:
         files[f"sub/case-{cases}.md"] = a_case(cases, small)   # a case in a folder of its own
         self.nested = cases
         self.content = make_content(tmp / "content", files, images={"ok.png": PNG},
-                                    taxonomy=SMALL_TAXONOMY if small else None, site=SMALL_SITE if small else None)
+                                    taxonomy=OTHER_TAXONOMY if small else None, site=OTHER_SITE if small else None)
         site = self.content / "site.yml"   # ruby pages are never kept by a snapshot; no image per case
         site.write_text(site.read_text(encoding="utf-8").replace("furigana: true", "furigana: false")
                         .replace("  cases: true", "  cases: false"), encoding="utf-8")
@@ -208,7 +188,8 @@ def test_a_body_edit_renders_that_page_alone(site):
     site.same_as_clean()
 
 
-def test_bodies_emptied_or_with_a_rule_and_two_output_folders(site):
+def test_bodies_emptied_or_with_a_rule_and_two_output_folders(small):
+    site = small
     other = site.tmp / "other-site"
     assert not site.build(other).quick   # a record of its own
     path = site.case(0)
@@ -248,7 +229,8 @@ def test_several_body_edits_and_a_random_sequence_stay_identical(site):
         site.same_as_clean()
 
 
-def test_the_command_line_takes_the_quick_way_in_a_new_process(site, tmp_path):
+def test_the_command_line_takes_the_quick_way_in_a_new_process(small):
+    site = small
     env = dict(os.environ, PYTHONPATH=str(ROOT), KYODO_CACHE=str(site.cache))
     # The templates are the project's here (a new process does not see the test's copy).
     site.monkeypatch.setattr(paths, "TEMPLATES", ROOT / "templates")
@@ -268,9 +250,14 @@ def test_the_command_line_takes_the_quick_way_in_a_new_process(site, tmp_path):
 
 # -- 2. everything else: the normal build ---------------------------------------------
 
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def _front(site: Site):
-    path = site.case(1)
-    path.write_text(path.read_text(encoding="utf-8").replace("title: 事例その1", "title: 新しい題名"), encoding="utf-8")
+    replace_in(site.case(1), "title: 事例その1", "title: 新しい題名")
 
 
 def _new_file(site: Site):
@@ -296,30 +283,19 @@ def _image_bytes(site: Site):
 
 
 def _template(site: Site):
-    page = site.templates / "case.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}<!-- x -->", 1),
-                    encoding="utf-8")
+    replace_in(site.templates / "case.html", "{% block main %}", "{% block main %}<!-- x -->")
 
 
 def _list_template(site: Site):
-    page = site.templates / "base.html"
-    text = page.read_text(encoding="utf-8")
-    assert "</footer>" in text
-    page.write_text(text.replace("</footer>", "<!-- y --></footer>", 1), encoding="utf-8")
+    replace_in(site.templates / "base.html", "</footer>", "<!-- y --></footer>")
 
 
 def _site_yml(site: Site):
-    path = site.content / "site.yml"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join("title: 別の事例集" if l.startswith("title:") else l for l in lines) + "\n",
-                    encoding="utf-8")
+    replace_in(site.content / "site.yml", "title: 別の区", "title: 別の事例集")
 
 
 def _taxonomy(site: Site):
-    path = site.content / "taxonomy.yml"
-    text = path.read_text(encoding="utf-8")
-    assert "災害への備え" in text
-    path.write_text(text.replace("災害への備え", "災害への日ごろの備え", 1), encoding="utf-8")
+    replace_in(site.content / "taxonomy.yml", "災害への備え", "災害への日ごろの備え")
 
 
 def _guideline(site: Site):
@@ -433,8 +409,7 @@ def test_a_body_with_a_problem_is_reported_by_the_normal_build(small):
 
 def test_ruby_pages_are_never_rebuilt_the_quick_way(make_site):
     s = make_site(cases=2)
-    path = s.content / "site.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("furigana: false", "furigana: true"), encoding="utf-8")
+    replace_in(s.content / "site.yml", "furigana: false", "furigana: true")
     s.build()
     assert not list((s.cache / "snapshot").glob("*.json"))
     s.append(1, "\nついかのぶんです。\n")
@@ -452,8 +427,7 @@ def test_unused_readings_warnings_follow_the_bodies(make_site):
     assert words(first) == ["若葉坂"], first.warnings   # 青葉川区 is in site.yml
     assert first.warnings == s.same_as_clean().warnings
     # The only text with 柳橋 loses it: the normal build looks at all the others.
-    path = s.case(0)
-    path.write_text(path.read_text(encoding="utf-8").replace("柳橋のたもとで", "川のそばで"), encoding="utf-8")
+    replace_in(s.case(0), "柳橋のたもとで", "川のそばで")
     dropped = s.build()
     assert not dropped.quick
     assert words(dropped) == ["柳橋", "若葉坂"]
@@ -472,12 +446,10 @@ def test_unused_readings_warnings_follow_the_bodies(make_site):
     s.append(1, "\n若葉坂にも行きました。\n")
     assert s.build().quick
     # A word in a case's front matter stays there when its text changes: quick, no warning.
-    path = s.case(1)
-    path.write_text(path.read_text(encoding="utf-8").replace("title: 事例その1", "title: 柳橋の事例"), encoding="utf-8")
+    replace_in(s.case(1), "title: 事例その1", "title: 柳橋の事例")
     assert words(s.build()) == []
     s.append(1, "\n若葉坂の話はもうしません。\n")
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("若葉坂にも行きました。", ""), encoding="utf-8")
+    replace_in(s.case(1), "若葉坂にも行きました。", "")
     result = s.build()
     assert result.quick and words(result) == []
     assert result.warnings == s.same_as_clean().warnings
@@ -702,7 +674,8 @@ def test_a_changed_output_folder_is_built_again(small, record):
         site.same_as(reference)
 
 
-def test_an_old_state_record_still_keeps_what_did_not_change(site):
+def test_an_old_state_record_still_keeps_what_did_not_change(small):
+    site = small
     state_path = next((site.cache / "output").glob("*.json"))
     data = json.loads(state_path.read_text(encoding="utf-8"))
     del data["folders"], data["top"]
