@@ -41,7 +41,7 @@ from pathlib import Path
 from kyodo import __version__, paths
 from kyodo.cache import cache_root, digest
 from kyodo.core.case import Case
-from kyodo.errors import Problems
+from kyodo.errors import Problems, UsageError
 from kyodo.load import frontmatter
 from kyodo.load.content import entries
 from kyodo.parallel import pmap
@@ -259,7 +259,9 @@ def save(taken: Before | None, content_dir: Path, out_dir: Path, view, pages, re
             "common": common, "site_fp": site_fp, "front": front,
             "reading_warnings": content.reading_warnings, "other_warnings": content.warnings[kept:],
         })}
-        for n, (case_blob, page_blob) in enumerate(pmap(shard, SHARDS, min_items=64)):
+        # in forked workers from PARALLEL_FROM cases; here for a small site (forking would cost more)
+        least = SHARDS if len(view.cases) >= PARALLEL_FROM else SHARDS + 1
+        for n, (case_blob, page_blob) in enumerate(pmap(shard, SHARDS, min_items=least)):
             blobs[f"cases/{n}"], blobs[f"pages/{n}"] = case_blob, page_blob
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return
@@ -304,6 +306,7 @@ def _kept_page(page, by_slug: dict):
     kept.context = {k: _refer(v, by_slug) for k, v in page.context.items() if k != "body"}
     return kept
 SHARDS = 256
+PARALLEL_FROM = 400   # cases: from this many, the shards are pickled by forked workers
 
 
 def _shard(name: str) -> int:
@@ -448,7 +451,10 @@ def _render(content_dir, out_dir, record, payload: _Payload, docs, touched, reco
                                                        inputs=doc.digest)))
     renderer = Renderer.from_common(build_env(paths.TEMPLATES, templates_digest(paths.TEMPLATES)), common)
     fps = page_fingerprints([p for *_x, p in made], kept["site_fp"], front=kept["front"])
-    rendered = [(p.output, fp, renderer.render(p)) for (*_x, p), fp in zip(made, fps)]
+    try:
+        rendered = [(p.output, fp, renderer.render(p)) for (*_x, p), fp in zip(made, fps)]
+    except UsageError:   # a template that needs what was not kept: the normal build renders (or reports) it
+        return None
 
     output = open_output(Path(out_dir), [Path(content_dir), paths.TEMPLATES, paths.ASSETS], cache_root(content_dir))
     if not isinstance(output, Update):
