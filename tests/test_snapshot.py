@@ -684,3 +684,23 @@ def test_an_old_state_record_still_keeps_what_did_not_change(small):
     result = site.build()   # the record of the output changed: not the quick way
     assert not result.quick and result.written.get("kept") and result.written["written"] == 1
     site.same_as_clean()
+
+
+def test_a_case_template_whose_names_cannot_be_known_keeps_everything(make_site):
+    """An optional include that is missing, an include named at render time: which
+    names the case page reads cannot be worked out, so the whole shared context
+    is kept and the quick way still gives a clean build's page."""
+    s = make_site(small=True)
+    case = s.templates / "case.html"
+    case.write_text(case.read_text(encoding="utf-8").replace(
+        "{% block main %}", '{% block main %}{% include "partials/not-there.html" ignore missing %}'
+        '{% include "partials/" ~ "years-" ~ "count.html" %}', 1), encoding="utf-8")
+    # read only through the include named at render time
+    (s.templates / "partials/years-count.html").write_text('<p class="years">{{ indexes.by_year | length }}</p>',
+                                                         encoding="utf-8")
+    assert not s.build().quick
+    s.append(1, "\n足した一文。\n")
+    result = s.build()
+    assert result.quick
+    assert "足した一文" in (s.out / "cases/case-1/index.html").read_text(encoding="utf-8")
+    s.same_as_clean()

@@ -121,7 +121,10 @@ def _build(content_dir: Path, out_dir: Path, with_search: bool, with_pdf: bool, 
         written = output.commit()
         phase("入れ替え")
     pages, renderer, site_fp, front = published
-    snapshot.save(taken, content_dir, out_dir, view, pages, renderer, site_fp, front)
+    try:
+        snapshot.save(taken, content_dir, out_dir, view, pages, renderer, site_fp, front)
+    except Exception:   # noqa: BLE001 - the site is written; only the next build's shortcut is lost
+        snapshot.forget(content_dir, out_dir)
     phase("記録")
     phase.report()
     return Result(count, len(view.cases), time.perf_counter() - started, view.content.warnings, written,

@@ -107,8 +107,10 @@ def names_read(env: jinja2.Environment, template: str) -> set[str] | None:
         if name in seen:
             continue
         seen.add(name)
-        source = env.loader.get_source(env, name)[0]
-        ast = env.parse(source)
+        try:
+            ast = env.parse(env.loader.get_source(env, name)[0])
+        except jinja2.TemplateError:   # e.g. an optional include that is missing: no answer
+            return None
         names |= meta.find_undeclared_variables(ast)
         for ref in meta.find_referenced_templates(ast):
             if ref is None:
