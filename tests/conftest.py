@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import http.server
 import importlib.util
 import json
@@ -24,6 +25,10 @@ from kyodo.commands.build import build
 from kyodo.commands.serve import Handler
 from tests.factory import ROOT, SAMPLE
 from tests.html import Node, parse
+
+# The session keeps large trees alive (every page of the sample, parsed once): the
+# cycle collector's full passes would walk them again and again. It runs rarely.
+gc.set_threshold(50_000, 50, 100)
 
 CHROMIUM = os.environ.get("KYODO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
