@@ -6,6 +6,7 @@ build writes; anything that could change other pages is left to the build."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -15,13 +16,24 @@ from kyodo.model.assemble import Memo
 from tests.factory import SAMPLE
 
 
+@pytest.fixture(scope="module")
+def cards(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("cards")
+
+
 @pytest.fixture
-def site(tmp_path, monkeypatch):
+def site(tmp_path, monkeypatch, cards):
     monkeypatch.setenv("KYODO_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "cards").symlink_to(cards, target_is_directory=True)   # drawn once, keyed by their text
     content = tmp_path / "content"
     shutil.copytree(SAMPLE, content)
     for path in sorted((content / "cases").glob("*.md"))[8:]:
         path.unlink()
+    # The preview makes the case's own page; ruby pages and share images are the build's (tested elsewhere).
+    settings = content / "site.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("furigana: true", "furigana: false")
+                        .replace("  cases: true", "  cases: false"), encoding="utf-8")
     memo = Memo()
     result = build_command.build(content, tmp_path / "out", with_search=False, memo=memo)
     return content, tmp_path / "out", memo, result.published
