@@ -52,6 +52,12 @@ class Sandbox:
         self.rounds = 0
 
     def build(self, out: Path, cache: Path, with_search: bool):
+        if not (cache / "cards").exists():
+            # The drawn share images (keyed by their text) are shared by every cache of
+            # the test: drawing them again for each clean build was most of its time.
+            cache.mkdir(parents=True, exist_ok=True)
+            (self.tmp / "cards").mkdir(exist_ok=True)
+            (cache / "cards").symlink_to(self.tmp / "cards", target_is_directory=True)
         self.monkeypatch.setenv("KYODO_CACHE", str(cache))
         return build_command.build(self.content, out, with_search=with_search)
 
