@@ -42,6 +42,22 @@ def cache_root(content_dir: Path) -> Path | None:
     return Path(content_dir).resolve().parent / CACHE_DIR
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader sees the old file or the new one,
+    never a part (a temporary file beside it, then a rename); raises OSError."""
+    fd, tmp = tempfile.mkstemp(dir=Path(path).parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 class Cache:
     """One namespace of the build cache (e.g. ``"analysis"``, ``"cards"``)."""
 
@@ -70,10 +86,7 @@ class Cache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
+            write_atomic(path, data)
         except OSError:
             pass   # a cache that cannot be written only costs time
 

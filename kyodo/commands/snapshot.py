@@ -39,14 +39,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kyodo import __version__, paths
-from kyodo.cache import cache_root, digest
+from kyodo.cache import cache_root, digest, write_atomic
 from kyodo.core.case import Case
 from kyodo.errors import Problems, UsageError
 from kyodo.load import frontmatter
 from kyodo.load.content import entries
 from kyodo.parallel import pmap
 from kyodo.paths import display_path
-from kyodo.render.env import names_read
+from kyodo.render.env import names_read, templates_digest
 from kyodo.validate.readings import contains, strings
 
 FORMAT = "1"
@@ -106,11 +106,11 @@ def _tree(h, folder: Path, skip: str = "") -> None:
     while stack:
         where, prefix = stack.pop()
         try:
-            entries = sorted(os.scandir(where), key=lambda e: e.name)
+            listed = sorted(os.scandir(where), key=lambda e: e.name)
         except OSError:
             h.update(f"{prefix}\0unreadable\n".encode("utf-8", "surrogatepass"))
             continue
-        for e in entries:
+        for e in listed:
             rel = prefix + e.name
             if not prefix and e.name == skip:
                 continue
@@ -133,18 +133,18 @@ def _tree(h, folder: Path, skip: str = "") -> None:
                     h.update(b"unreadable")
 
 
-def _environment(content_dir: Path, out_dir: Path, keep_search: bool) -> str:
-    """Everything besides the case files that shapes the output."""
+def _environment(content_dir: Path, out_dir: Path, keep_search: bool, code: str) -> str:
+    """Everything besides the case files that shapes the output (``code``: the
+    templates and kyodo's own code, kyodo.render.env.templates_digest)."""
     import jinja2
     import markdown_it
     import yaml
-    from kyodo.render.env import templates_digest   # the templates and kyodo's code
 
     h = hashlib.blake2b(digest_size=20)
     h.update("\x1f".join([FORMAT, __version__, sys.version, jinja2.__version__, markdown_it.__version__,
                           yaml.__version__, dt.date.today().isoformat(), str(Path(out_dir).resolve()),
                           str(Path(content_dir).resolve()), "keep-search" if keep_search else "",
-                          templates_digest(paths.TEMPLATES)]).encode("utf-8", "surrogatepass"))
+                          code]).encode("utf-8", "surrogatepass"))
     _tree(h, paths.ASSETS)
     _tree(h, Path(content_dir), skip="cases")
     cases = Path(content_dir) / "cases"
@@ -196,7 +196,8 @@ def before(content_dir: Path, out_dir: Path, keep_search: bool) -> Before | None
     files = _case_files(content_dir)
     if files is None:
         return None
-    return Before(where[0], where[1], _environment(content_dir, out_dir, keep_search),
+    code = templates_digest(paths.TEMPLATES)
+    return Before(where[0], where[1], _environment(content_dir, out_dir, keep_search, code),
                   {rel: [st.st_size, st.st_mtime_ns] for rel, (_p, st) in files.items()})
 
 
@@ -275,8 +276,8 @@ def save(taken: Before | None, content_dir: Path, out_dir: Path, view, pages, re
     }
     try:
         taken.records.parent.mkdir(parents=True, exist_ok=True)
-        _atomic(taken.payload, b"".join(blobs.values()))
-        _atomic(taken.records, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
+        write_atomic(taken.payload, b"".join(blobs.values()))
+        write_atomic(taken.records, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
     except OSError:
         forget(content_dir, out_dir)
 
@@ -305,6 +306,8 @@ def _kept_page(page, by_slug: dict):
     kept.__dict__.update(page.__dict__)
     kept.context = {k: _refer(v, by_slug) for k, v in page.context.items() if k != "body"}
     return kept
+
+
 SHARDS = 256
 PARALLEL_FROM = 400   # cases: from this many, the shards are pickled by forked workers
 
@@ -359,12 +362,6 @@ class _Payload:
         return value
 
 
-def _atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 @dataclass
 class Rebuilt:
     pages: int
@@ -401,7 +398,8 @@ def rebuild(content_dir: Path, out_dir: Path, keep_search: bool) -> Rebuilt | No
                 changed.append((rel, path, st))
             if len(changed) > MAX_FILES:
                 return None
-        if record["environment"] != _environment(content_dir, out_dir, keep_search):
+        code = templates_digest(paths.TEMPLATES)
+        if record["environment"] != _environment(content_dir, out_dir, keep_search, code):
             return None
         docs = []
         for rel, path, st in changed:
@@ -414,15 +412,17 @@ def rebuild(content_dir: Path, out_dir: Path, keep_search: bool) -> Rebuilt | No
         key = _key()
         if key is None:
             return None
-        return _render(content_dir, out_dir, record, _Payload(where[1], record["blobs"], key), docs, touched, where[0])
+        return _render(content_dir, out_dir, record, _Payload(where[1], record["blobs"], key), docs, touched,
+                       where[0], code)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, pickle.UnpicklingError,
             EOFError, RecursionError):
         return None
 
 
-def _render(content_dir, out_dir, record, payload: _Payload, docs, touched, records_path) -> Rebuilt | None:
+def _render(content_dir, out_dir, record, payload: _Payload, docs, touched, records_path,
+            code: str) -> Rebuilt | None:
     from kyodo.markdown.render import Markdown
-    from kyodo.render.env import build_env, templates_digest
+    from kyodo.render.env import build_env
     from kyodo.render.renderer import Renderer
     from kyodo.views.fingerprint import page_fingerprints
     from kyodo.views.model import PAGE_DEPTH_ROOT, term_resolver
@@ -449,7 +449,7 @@ def _render(content_dir, out_dir, record, payload: _Payload, docs, touched, reco
         fresh = dataclasses.replace(case, body=doc.body, digest=doc.digest)
         made.append((rel, doc, st, dataclasses.replace(page, context=dict(page.context, case=fresh, body=body),
                                                        inputs=doc.digest)))
-    renderer = Renderer.from_common(build_env(paths.TEMPLATES, templates_digest(paths.TEMPLATES)), common)
+    renderer = Renderer.from_common(build_env(paths.TEMPLATES, code), common)
     fps = page_fingerprints([p for *_x, p in made], kept["site_fp"], front=kept["front"])
     try:
         rendered = [(p.output, fp, renderer.render(p)) for (*_x, p), fp in zip(made, fps)]
@@ -472,7 +472,7 @@ def _render(content_dir, out_dir, record, payload: _Payload, docs, touched, reco
         files[rel][:2] = stat
     record["state"] = _state_signature(content_dir, out_dir)
     try:
-        _atomic(records_path, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
+        write_atomic(records_path, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
     except OSError:
         forget(content_dir, out_dir)
     warnings = [kept["reading_warnings"][w] for w, who in owners.items() if who is None] + kept["other_warnings"]

@@ -22,10 +22,10 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import os
 from pathlib import Path, PurePath
 
 from kyodo import __version__
+from kyodo.cache import write_atomic
 from kyodo.core.case import Case, Contact, Image, Indicator, Link
 from kyodo.core.taxonomy import Taxonomy, Term
 from kyodo.errors import Problem
@@ -214,9 +214,7 @@ class CaseStore:
             for old in self.dir.glob(f"{self.prefix}-*.json"):
                 if old != self.path:
                     old.unlink(missing_ok=True)
-            tmp = self.path.with_name(f".tmp-{os.getpid()}-{self.path.name}")
-            tmp.write_text(json.dumps({"format": FORMAT, "cases": self.entries}, ensure_ascii=False,
-                                      separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, self.path)
+            write_atomic(self.path, json.dumps({"format": FORMAT, "cases": self.entries}, ensure_ascii=False,
+                                               separators=(",", ":")).encode("utf-8"))
         except (OSError, ValueError):   # ValueError: text JSON cannot write (a lone surrogate)
             pass   # a cache that cannot be written only makes the next build slower

@@ -18,7 +18,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kyodo.cache import digest
+from kyodo.cache import digest, write_atomic
 
 FORMAT = 1
 
@@ -132,11 +132,9 @@ def save(cache_dir: Path | None, out: Path, state: State, touched=None) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
         folders, top = _folders(Path(out), state.files, state.folders, touched)
-        tmp.write_text(json.dumps({"format": FORMAT, "files": state.files, "folders": folders, "top": top},
-                                  ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps({"format": FORMAT, "files": state.files, "folders": folders, "top": top},
+                                      ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     except OSError:
         pass   # only the next build's speed depends on it
 
