@@ -69,3 +69,24 @@ def test_term_reference_links_with_count(tmp_path):
 def test_tables_and_footnotes(tmp_path):
     html = md(tmp_path).render("| a | b |\n|---|---|\n| 1 | 2 |\n\n本文[^1]\n\n[^1]: 注\n").html
     assert "<th>a</th>" in html and "footnote" in html
+
+
+def test_quiet_block_rules_change_nothing(monkeypatch):
+    """The block rules' loggers are swapped for speed (kyodo/markdown/render.py):
+    every sample text renders the same with markdown-it-py's own loggers."""
+    import sys
+
+    from kyodo import paths
+    from kyodo.markdown import render as md_module
+
+    quiet = {name: m for name, m in sys.modules.items()
+             if name.startswith("markdown_it.") and isinstance(getattr(m, "LOGGER", None), md_module._NoDebug)}
+    assert "markdown_it.rules_block.paragraph" in quiet and "markdown_it.parser_block" in quiet
+    texts = [p.read_text(encoding="utf-8").split("---\n", 2)[-1]
+             for p in sorted((paths.PROJECT / "content").rglob("*.md"))]
+    assert len(texts) > 30
+    md = Markdown(paths.PROJECT / "content" / "images")
+    fast = [md.render(t).html for t in texts]
+    for name, module in quiet.items():
+        monkeypatch.setattr(module, "LOGGER", module.LOGGER.logger)
+    assert [md.render(t).html for t in texts] == fast

@@ -53,16 +53,19 @@ class Phases:
     def __init__(self):
         self.on = bool(os.environ.get("KYODO_TIMINGS"))
         self.last = time.perf_counter()
+        self.cpu = os.times()
         self.parts: list[tuple[str, float]] = []
 
     def __call__(self, name: str) -> None:
         now = time.perf_counter()
-        self.parts.append((name, now - self.last))
-        self.last = now
+        cpu = os.times()
+        d = [a - b for a, b in zip(cpu, self.cpu)]
+        self.parts.append((name, now - self.last, d[0] + d[2], d[1] + d[3]))
+        self.last, self.cpu = now, cpu
 
     def report(self) -> None:
         if self.on:
-            print("時間: " + "、".join(f"{n} {t:.2f} 秒" for n, t in self.parts), file=sys.stderr)
+            print("時間: " + "、".join(f"{n} {t:.2f} 秒（CPU {u:.1f}+{k:.1f}）" for n, t, u, k in self.parts), file=sys.stderr)
 
 
 def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: bool = False,

@@ -15,7 +15,9 @@
 from __future__ import annotations
 
 import bisect
+import logging
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,38 @@ from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 
 from kyodo.load.images import image_size, resolve_image
+
+
+class _NoDebug:
+    """A logger whose ``debug`` does nothing; everything else goes to ``logger``."""
+
+    __slots__ = ("logger",)
+
+    def __init__(self, logger: logging.Logger):
+        self.logger = logger
+
+    def debug(self, *args, **kwargs) -> None:
+        return None
+
+    def __getattr__(self, name: str):
+        return getattr(self.logger, name)
+
+
+def _quiet_block_rules() -> None:
+    """markdown-it-py's block rules call ``LOGGER.debug`` each time they are
+    tried (about 150 calls per case text): with logging off, the calls alone
+    are a tenth of the parse. Their loggers are swapped for one whose ``debug``
+    does nothing, unless DEBUG logging is on for markdown_it. The output is
+    the same (tests/test_markdown.py)."""
+    if logging.getLogger("markdown_it").isEnabledFor(logging.DEBUG):
+        return
+    for name, module in list(sys.modules.items()):
+        logger = getattr(module, "LOGGER", None) if name.startswith("markdown_it.") else None
+        if isinstance(logger, logging.Logger):
+            module.LOGGER = _NoDebug(logger)
+
+
+_quiet_block_rules()
 
 SAFE_SCHEME = re.compile(r"(https?:|mailto:|tel:)", re.I)
 ANY_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
