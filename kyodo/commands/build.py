@@ -54,7 +54,7 @@ class Phases:
         self.on = bool(os.environ.get("KYODO_TIMINGS"))
         self.last = time.perf_counter()
         self.cpu = os.times()
-        self.parts: list[tuple[str, float]] = []
+        self.parts: list[tuple[str, float, float, float]] = []   # (phase, seconds, user CPU, system CPU)
 
     def __call__(self, name: str) -> None:
         now = time.perf_counter()

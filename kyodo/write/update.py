@@ -148,7 +148,10 @@ class Update:
         with contextlib.suppress(FileNotFoundError):
             journal.unlink()
         self.lock.release()
-        return {"written": len(staged), "removed": len(removed), "kept": len(self.kept), "files": len(self.fps)}
+        # "kept": every file left as it was, whether known unchanged from its fingerprint
+        # or made again with the same bytes (the build's message says so to staff).
+        return {"written": len(staged), "removed": len(removed), "kept": len(self.fps) - len(staged),
+                "files": len(self.fps)}
 
     def abort(self) -> None:
         for rel in self.fps:
