@@ -1,5 +1,8 @@
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kyodo.markdown.render import Markdown, is_safe_link
 from tests.factory import PNG
 
@@ -90,3 +93,45 @@ def test_quiet_block_rules_change_nothing(monkeypatch):
     for name, module in quiet.items():
         monkeypatch.setattr(module, "LOGGER", module.LOGGER.logger)
     assert [md.render(t).html for t in texts] == fast
+
+
+def _standard_inline(tmp_path) -> Markdown:
+    """A parser with markdown-it's own core ``inline`` rule (no plain-text shortcut)."""
+    from markdown_it.rules_core import inline
+
+    parser = md(tmp_path)
+    parser.md.core.ruler.at("inline", inline)
+    return parser
+
+
+def _same(fast: Markdown, slow: Markdown, text: str) -> None:
+    a, b = fast.render(text, "../", "d", "題"), slow.render(text, "../", "d", "題")
+    assert (a.html, a.toc, a.images, a.problems, a.refs) == (b.html, b.toc, b.images, b.problems, b.refs), text
+
+
+def test_plain_text_shortcut_is_used_and_changes_nothing_on_the_sample(tmp_path):
+    from kyodo import paths
+    from kyodo.markdown import render as md_module
+
+    fast, slow = md(tmp_path), _standard_inline(tmp_path)
+    assert fast.md.core.ruler.getRules("")[2] is md_module._inline_rule   # normalize, block, inline
+    texts = [p.read_text(encoding="utf-8") for p in sorted((paths.PROJECT / "content").rglob("*.md"))]
+    for text in texts:
+        _same(fast, slow, text)                       # front matter and body, as text
+        _same(fast, slow, text.split("---\n", 2)[-1])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["協働", "子ども", "。", "、", "a", "Z", "1", " ", "  ", "\n", "\n\n", "\t", "*", "**", "_", "`", "[", "]", "(", ")",
+     "[[partner:町会]]", "!", "<", ">", "&", "&amp;", "\\", "~~", "#", "## ", "- ", "1. ", "| a | b |\n|---|---|\n",
+     ":", "http://example.org", "[^1]", "^", "$", "%", "=", "+", "@", "{", "}", "　", "＃", "\u3000", "ｘ"]),
+    max_size=40).map("".join))
+def test_plain_text_shortcut_equals_the_inline_parser(tmp_path_factory, text):
+    if not _PARSERS:
+        tmp = tmp_path_factory.mktemp("md")
+        _PARSERS.extend([md(tmp), _standard_inline(tmp)])
+    _same(*_PARSERS, text)
+
+
+_PARSERS: list = []   # made once: the fast parser and the standard one
