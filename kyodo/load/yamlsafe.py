@@ -95,6 +95,9 @@ def _translate(problem: str) -> str:
     return f"YAML の書き方に誤りがあります（{problem}）"
 
 
+_NEWLINE = re.compile("\n")
+
+
 class Lines:
     """Line numbers as the file's editor counts them: only LF ends a line.
 
@@ -103,7 +106,7 @@ class Lines:
     """
 
     def __init__(self, text: str, first_line: int):
-        self.breaks = [i for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else []
+        self.breaks = [m.start() for m in _NEWLINE.finditer(text)]
         self.first = first_line
 
     def at(self, index: int | None) -> int:
@@ -152,11 +155,17 @@ def load(text: str, first_line: int = 1) -> Loaded:
         if node is None:
             return Loaded(None, {}, [])
         lines: dict = {}
-        issues = _inspect(node, at, lines)
+        scalars: dict = {}
+        issues = _inspect(node, at, lines, scalars)
         if issues:
             return Loaded(None, lines, issues)
         try:
-            data = loader.construct_document(node)
+            data = _value(node, scalars)
+        except Exception:   # e.g. a list as a key: PyYAML's constructor words the problem
+            data = _NOT_BUILT
+        try:
+            if data is _NOT_BUILT:
+                data = loader.construct_document(node)
         except Exception as exc:  # a tag that does not fit its value (!!str [1], !!map x, ...)
             line = at.of(getattr(exc, "problem_mark", None))
             return Loaded(None, lines, [YamlIssue(line, "値を読み取れません。タグ（!!…）と値の形が合っていません。タグを消して書いてください")])
@@ -210,13 +219,42 @@ def short(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[:limit] + "…"
 
 
-def _scalar_issue(node) -> str | None:
-    """Construct one non-string scalar; a Japanese message when it cannot be used."""
+_NOT_BUILT = object()
+_STR = _TAG + "str"
+
+
+def _value(node, scalars: dict):
+    """The data of a node graph that ``_inspect`` passed: the same as PyYAML's
+    safe constructor gives (strings, lists, dicts; other scalars as ``_inspect``
+    constructed them), without its general machinery. Raises on what only the
+    constructor can word (a list as a key)."""
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        return node.value if node.tag == _STR else scalars[id(node)]
+    if kind is yaml.SequenceNode:
+        return [_value(item, scalars) for item in node.value]
+    if kind is not yaml.MappingNode:
+        raise TypeError(kind.__name__)
+    out = {}
+    for key_node, value_node in node.value:
+        if type(key_node) is not yaml.ScalarNode:
+            raise TypeError("key")
+        key = _value(key_node, scalars)
+        hash(key)
+        out[key] = _value(value_node, scalars)
+    return out
+
+
+def _scalar_issue(node, scalars: dict | None = None) -> str | None:
+    """Construct one non-string scalar (kept in ``scalars`` by node); a Japanese
+    message when it cannot be used."""
     kind = node.tag.removeprefix(_TAG)
     try:
         value = yaml.constructor.SafeConstructor().construct_object(node, deep=True)
     except Exception:  # ValueError (2024-02-30), KeyError (!!bool maybe), IndexError (!!int '') ...
         return _SCALAR_WORDS.get(kind, "値「{v}」を読み取れません").format(v=short(node.value))
+    if scalars is not None:
+        scalars[id(node)] = value
     if isinstance(value, float) and not math.isfinite(value):
         return f"数値「{short(node.value)}」は使えません（.nan や .inf は数値として扱えません）。数字で書いてください"
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
@@ -224,8 +262,9 @@ def _scalar_issue(node) -> str | None:
     return None
 
 
-def _inspect(root, at: Lines, lines: dict) -> list[YamlIssue]:
-    """Walk the node graph once: tags, aliases, duplicates, size, depth, values."""
+def _inspect(root, at: Lines, lines: dict, scalars: dict | None = None) -> list[YamlIssue]:
+    """Walk the node graph once: tags, aliases, duplicates, size, depth, values
+    (non-string scalars are constructed, and kept in ``scalars`` by node)."""
     issues: list[YamlIssue] = []
     seen: set[int] = set()
     count = 0
@@ -257,7 +296,7 @@ def _inspect(root, at: Lines, lines: dict) -> list[YamlIssue]:
             continue
         if isinstance(node, yaml.ScalarNode):
             bad = bad_character(node.value)
-            problem = bad_character_message(bad) if bad else (None if node.tag == _TAG + "str" else _scalar_issue(node))
+            problem = bad_character_message(bad) if bad else (None if node.tag == _STR else _scalar_issue(node, scalars))
             if problem:
                 issues.append(YamlIssue(line, problem, field_name(path) or "YAML"))
         elif isinstance(node, yaml.MappingNode):
