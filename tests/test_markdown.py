@@ -96,15 +96,23 @@ def test_quiet_block_rules_change_nothing(monkeypatch):
 
 
 def _standard_inline(tmp_path) -> Markdown:
-    """A parser with markdown-it's own core ``inline`` rule (no plain-text shortcut)."""
+    """A parser with markdown-it's own rules only: its core ``inline`` rule and
+    no ``plain_paragraph`` block rule (kyodo/markdown/render.py's shortcuts)."""
     from markdown_it.rules_core import inline
 
     parser = md(tmp_path)
     parser.md.core.ruler.at("inline", inline)
+    parser.md.block.ruler.disable("plain_paragraph")
     return parser
 
 
+def _tokens(tokens) -> list:
+    return [(t.type, t.tag, t.nesting, t.map, t.level, t.content, t.markup, t.info, t.hidden, t.block, t.attrs,
+             _tokens(t.children or [])) for t in tokens]
+
+
 def _same(fast: Markdown, slow: Markdown, text: str) -> None:
+    assert _tokens(fast.md.parse(text, {})) == _tokens(slow.md.parse(text, {})), text
     a, b = fast.render(text, "../", "d", "題"), slow.render(text, "../", "d", "題")
     assert (a.html, a.toc, a.images, a.problems, a.refs) == (b.html, b.toc, b.images, b.problems, b.refs), text
 
@@ -115,17 +123,20 @@ def test_plain_text_shortcut_is_used_and_changes_nothing_on_the_sample(tmp_path)
 
     fast, slow = md(tmp_path), _standard_inline(tmp_path)
     assert fast.md.core.ruler.getRules("")[2] is md_module._inline_rule   # normalize, block, inline
+    assert fast.md.block.ruler.getRules("")[0] is md_module._plain_paragraph
     texts = [p.read_text(encoding="utf-8") for p in sorted((paths.PROJECT / "content").rglob("*.md"))]
     for text in texts:
         _same(fast, slow, text)                       # front matter and body, as text
         _same(fast, slow, text.split("---\n", 2)[-1])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(
     ["協働", "子ども", "。", "、", "a", "Z", "1", " ", "  ", "\n", "\n\n", "\t", "*", "**", "_", "`", "[", "]", "(", ")",
      "[[partner:町会]]", "!", "<", ">", "&", "&amp;", "\\", "~~", "#", "## ", "- ", "1. ", "| a | b |\n|---|---|\n",
-     ":", "http://example.org", "[^1]", "^", "$", "%", "=", "+", "@", "{", "}", "　", "＃", "\u3000", "ｘ"]),
+     ":", "http://example.org", "[^1]", "^", "$", "%", "=", "+", "@", "{", "}", "　", "＃", "\u3000", "ｘ",
+     "\n    ", "\n> ", "\n- ", "\n1) ", "\n===\n", "\n---\n", "\n| x |\n", "\n|-|\n", "\n```\n", "\n~~~",
+     "\n[a]: /b\n", "\n[^1]: 注\n", "\n<div>\n", "\n\t", "\u00a0", "é", "→", "\n  - ", "\n   > "]),
     max_size=40).map("".join))
 def test_plain_text_shortcut_equals_the_inline_parser(tmp_path_factory, text):
     if not _PARSERS:

@@ -26,6 +26,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.paragraph import paragraph
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
@@ -172,6 +174,32 @@ def _plain_text_is_one_token(md: MarkdownIt) -> bool:
             and getattr(first, "__name__", "") == "text" and first.__module__ == "markdown_it.rules_inline.text")
 
 
+# The block rules tried before ``paragraph``, none of which can take a line that
+# starts with a non-ASCII character and is followed by a blank line or the end.
+_NOT_FOR_PLAIN_LINES = {"table", "code", "fence", "blockquote", "hr", "list", "footnote_def", "reference",
+                        "html_block", "heading", "lheading"}
+
+
+def _plain_paragraph(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A one-line paragraph that starts with a non-ASCII character (most of a
+    Japanese case text) goes straight to markdown-it's ``paragraph`` rule.
+
+    Every rule tried before it needs an ASCII mark at the start of the line
+    (``#``, ``-``, ``>``, ``|``…), four spaces of indent, or a second line
+    (a table's delimiter row, a setext underline); the shortcut skips those
+    attempts only when none can apply. tests/test_markdown.py compares the
+    tokens with the full rule chain."""
+    if silent:
+        return False
+    pos = state.bMarks[start] + state.tShift[start]
+    if pos >= state.eMarks[start] or state.src[pos] < "\x80" or state.sCount[start] - state.blkIndent >= 4:
+        return False
+    following = start + 1
+    if following < state.lineMax and not state.isEmpty(following):
+        return False
+    return paragraph(state, start, end, silent)
+
+
 def _inline_rule(state: StateCore) -> None:
     """markdown-it's core ``inline`` rule, with a shortcut for plain text.
 
@@ -219,6 +247,9 @@ class Markdown:
         md.validateLink = is_safe_link
         if _plain_text_is_one_token(md):
             md.core.ruler.at("inline", _inline_rule)
+        if set(md.block.ruler.get_active_rules()[:-1]) <= _NOT_FOR_PLAIN_LINES and \
+                md.block.ruler.get_active_rules()[-1:] == ["paragraph"]:
+            md.block.ruler.before(md.block.ruler.get_active_rules()[0], "plain_paragraph", _plain_paragraph)
         self.md = md
 
     def render(self, text: str, root: str = "", doc_id: str = "", title: str = "") -> Rendered:
