@@ -7,6 +7,7 @@ cross-file checks (duplicate slugs, references), catalogue order, warnings.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from kyodo.cache import cache_root, digest
@@ -18,7 +19,7 @@ from kyodo.load.content import discover, optional_yaml, read_settings
 from kyodo.load.images import folder_state
 from kyodo.model.content import Content
 from kyodo.parallel import pmap
-from kyodo.paths import display_path
+from kyodo.paths import display_path, display_paths
 from kyodo.validate.case import CaseValidator
 from kyodo.validate.guideline import build_chapter
 from kyodo.validate.readings import build_readings, strings, unused_readings, unused_warning, witnesses
@@ -132,7 +133,7 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
     case_files = discover(root / "cases", problems)
     if not (root / "cases").is_dir():
         problems.add(display_path(root / "cases"), 1, "フォルダ", "cases/ フォルダがありません")
-    displays = [display_path(p) for p in case_files]
+    displays = display_paths(case_files)
     rels = [case_rel(root, p) for p in case_files]
     owners = [""] * len(texts)   # whose each text is: "" (settings, organisations, guideline) or a case file
     store = stored = None
@@ -231,6 +232,9 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
 
 def case_rel(root: Path, path: Path) -> str:
     """A case file's name below the content folder (``cases/x.md``)."""
+    text, base = os.fspath(path), os.fspath(root)
+    if text.startswith(base + os.sep) and os.sep + os.pardir + os.sep not in text and "/./" not in text:
+        return text[len(base) + 1:].replace(os.sep, "/")   # as Path.relative_to gives it, without its cost
     try:
         return Path(path).relative_to(root).as_posix()
     except ValueError:
