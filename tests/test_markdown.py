@@ -130,7 +130,7 @@ def test_plain_text_shortcut_is_used_and_changes_nothing_on_the_sample(tmp_path)
         _same(fast, slow, text.split("---\n", 2)[-1])
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(
     ["協働", "子ども", "。", "、", "a", "Z", "1", " ", "  ", "\n", "\n\n", "\t", "*", "**", "_", "`", "[", "]", "(", ")",
      "[[partner:町会]]", "!", "<", ">", "&", "&amp;", "\\", "~~", "#", "## ", "- ", "1. ", "| a | b |\n|---|---|\n",

@@ -30,7 +30,7 @@ def same_as_pyyaml(text: str) -> None:
     assert repr(loaded.data) == repr(expected), text   # bool vs int, 1.0 vs 1, key order
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(documents, st.sampled_from([None, True]))
 def test_dumped_documents_load_as_pyyaml_loads_them(data, flow):
     same_as_pyyaml(yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow, sort_keys=False))
@@ -42,7 +42,7 @@ WORDS = ["a", "title", "2024", "2024-02-29", "2024-02-30", "2025-04-01 10:00:00"
          "&a x", "*a", "? k", "|", ">", "#c", "9007199254740993", "3.0", "01"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["key", "fiscal_year", "title", "  sub", "2024", "- ", "-", "'k'"]),
                           st.sampled_from(WORDS), st.sampled_from([": ", ":", " ", ": - "])),
                 min_size=1, max_size=8))
