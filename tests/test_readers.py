@@ -312,6 +312,7 @@ def test_cards_are_cached_and_an_unchanged_case_is_never_redrawn(tmp_path, monke
     real = cards.draw
     monkeypatch.setattr(cards, "draw", lambda *a: calls.append(a[1]) or real(*a))
     monkeypatch.setenv("KYODO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("KYODO_JOBS", "1")   # drawn in this process, where the calls are counted
     content = make_content(tmp_path / "c", {
         "a.md": case_text(title="事例エー"), "b.md": case_text(title="事例ビー")},
         site=SITE + "cards:\n  cases: true\n")

@@ -199,7 +199,7 @@ def write_cards(cards, site, content_dir: Path, staging) -> dict[str, int]:
             missing.append(path)
     _fonts()                                 # look the font up once, before forking
     drawn = pmap(lambda i: draw(unique[missing[i]].kicker, unique[missing[i]].title, unique[missing[i]].note,
-                                site.title, site.organization), len(missing))
+                                site.title, site.organization), len(missing), min_items=16)
     for path, png in zip(missing, drawn):
         data[path] = png
         cache.put_bytes(key(unique[path]), png)
