@@ -233,7 +233,8 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
 def case_rel(root: Path, path: Path) -> str:
     """A case file's name below the content folder (``cases/x.md``)."""
     text, base = os.fspath(path), os.fspath(root)
-    if text.startswith(base + os.sep) and os.sep + os.pardir + os.sep not in text and "/./" not in text:
+    if text.startswith(base + os.sep) and os.sep + os.pardir + os.sep not in text \
+            and os.sep + os.curdir + os.sep not in text:
         return text[len(base) + 1:].replace(os.sep, "/")   # as Path.relative_to gives it, without its cost
     try:
         return Path(path).relative_to(root).as_posix()
