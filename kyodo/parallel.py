@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 MIN_ITEMS = 400          # below this, starting processes costs more than it saves
 
@@ -62,13 +62,65 @@ def workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
+def _in_process(count: int, min_items: int) -> bool:
+    return (count < min_items or workers() < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods())
+
+
+def pimap(func: Callable[[int], object], count: int, min_items: int = MIN_ITEMS) -> "Stream":
+    """``pmap`` as an iterator: the results in order, each chunk as soon as it is
+    done, so that this process works on the first ones while the workers make
+    the rest. Use it in a ``with`` block: the workers stop at its end, and until
+    then their pool's threads keep other parallel work in this process."""
+    return Stream(func, count, min_items)
+
+
+class Stream:
+    def __init__(self, func: Callable[[int], object], count: int, min_items: int):
+        global _job
+        self.pool = None
+        if _in_process(count, min_items):
+            self.items: Iterator = (func(i) for i in range(count))
+            return
+        n = workers()
+        size = max(20, count // (n * 16))
+        chunks = [(s, min(s + size, count)) for s in range(0, count, size)]
+        _job = func
+        gc.freeze()   # as in pmap: the workers share this process's objects
+        try:
+            self.pool = multiprocessing.get_context("fork").Pool(n, initializer=_init_worker,
+                                                                 initargs=(os.getpid(),))
+        except BaseException:
+            self.close()
+            raise
+        self.items = (item for part in self.pool.imap(_run_chunk, chunks) for item in part)
+
+    def __iter__(self) -> Iterator:
+        return self.items
+
+    def close(self) -> None:
+        global _job
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+        if _job is not None:
+            _job = None
+            gc.unfreeze()
+
+    def __enter__(self) -> "Stream":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def pmap(func: Callable[[int], object], count: int, min_items: int = MIN_ITEMS) -> list:
     """``[func(i) for i in range(count)]``, in parallel when it pays off
     (``min_items``: fewer items than this run here)."""
     global _job
     n = workers()
-    if (count < min_items or n < 2 or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if _in_process(count, min_items):
         return [func(i) for i in range(count)]
     size = max(50, count // (n * 8)) if count >= MIN_ITEMS else max(1, -(-count // (n * 4)))
     chunks = [(s, min(s + size, count)) for s in range(0, count, size)]

@@ -31,3 +31,41 @@ def test_pmap_small_jobs_and_one_job(monkeypatch):
     assert parallel.pmap(lambda i: os.getpid(), 1000) == [os.getpid()] * 1000
     monkeypatch.setenv("KYODO_JOBS", "2")
     assert parallel.pmap(lambda i: i, 3) == [0, 1, 2]
+
+
+def test_pimap_streams_in_order_and_stops_its_workers(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    with parallel.pimap(lambda i: (i * 3, os.getpid()), 1000) as stream:
+        got = list(stream)
+    assert [v for v, _ in got] == [i * 3 for i in range(1000)]
+    assert any(pid != os.getpid() for _, pid in got)          # really ran in workers
+    assert multiprocessing.active_children() == [] and parallel._job is None
+    # left early (an error in this process while reading): the workers stop too
+    try:
+        with parallel.pimap(lambda i: i, 1000) as stream:
+            for value in stream:
+                if value == 5:
+                    raise KeyError("stop")
+    except KeyError:
+        pass
+    assert multiprocessing.active_children() == [] and parallel._job is None
+
+
+def test_pimap_raises_a_workers_error_and_works_in_process_when_small(monkeypatch):
+    import pytest
+
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+
+    def fail(i):
+        if i == 700:
+            raise ValueError("seven hundred")
+        return i
+    with pytest.raises(ValueError, match="seven hundred"):
+        with parallel.pimap(fail, 1000) as stream:
+            list(stream)
+    with parallel.pimap(lambda i: os.getpid(), 10) as stream:
+        assert list(stream) == [os.getpid()] * 10

@@ -6,6 +6,7 @@ cross-file checks (duplicate slugs, references), catalogue order, warnings.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -18,7 +19,7 @@ from kyodo.load import frontmatter
 from kyodo.load.content import discover, optional_yaml, read_settings
 from kyodo.load.images import folder_state
 from kyodo.model.content import Content
-from kyodo.parallel import pmap
+from kyodo.parallel import pimap
 from kyodo.paths import display_path, display_paths
 from kyodo.validate.case import CaseValidator
 from kyodo.validate.guideline import build_chapter
@@ -60,13 +61,29 @@ class Memo:
         return doc
 
 
-def _read_all(paths: list[Path], displays: list[str]) -> list[tuple]:
+def _read_all(paths: list[Path], displays: list[str]):
     """Read and parse every file (YAML is most of the reading time), in parallel
-    for many files; each with the problems it has, in order."""
+    for many files; each with the problems it has, in order, as a stream (see
+    kyodo.parallel.pimap): the cases are validated here while the workers parse
+    the next files."""
     def one(i: int):
         found = Problems()
         return frontmatter.read(paths[i], displays[i], found), found
-    return pmap(one, len(paths))
+    return pimap(one, len(paths))
+
+
+class _InOrder:
+    """The parsed files by index, read from the stream as far as asked."""
+
+    def __init__(self, indexes: list[int], stream):
+        self.pending = zip(indexes, stream)
+        self.got: dict[int, tuple] = {}
+
+    def __getitem__(self, i: int) -> tuple:
+        while i not in self.got:
+            j, result = next(self.pending)
+            self.got[j] = result
+        return self.got.pop(i)
 
 
 def _known_cases(store: CaseStore, paths: list[Path], displays: list[str]) -> dict[int, tuple]:
@@ -143,56 +160,58 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
                           taxonomy, str(root.resolve()))
         stored = _known_cases(store, case_files, displays)
         rest = [i for i in range(len(case_files)) if i not in stored]
-        parsed = dict(zip(rest, _read_all([case_files[i] for i in rest], [displays[i] for i in rest])))
+        stream = _read_all([case_files[i] for i in rest], [displays[i] for i in rest])
+        parsed = _InOrder(rest, stream)
     else:
-        parsed = None
-    for i, path in enumerate(case_files):
-        display = displays[i]
-        if path.stem in seen:
-            problems.add(display, 1, "ファイル名",
-                         f"スラッグ「{path.stem}」が {seen[path.stem]} と重複しています。どちらかのファイル名を変えてください")
-            continue
-        seen[path.stem] = display
-        if stored and i in stored:
-            case, notices, texts_of = stored[i]
-            registry.notices += notices
+        stream, parsed = contextlib.nullcontext(), None
+    with stream:   # the workers stop here, whatever happens
+        for i, path in enumerate(case_files):
+            display = displays[i]
+            if path.stem in seen:
+                problems.add(display, 1, "ファイル名",
+                             f"スラッグ「{path.stem}」が {seen[path.stem]} と重複しています。どちらかのファイル名を変えてください")
+                continue
+            seen[path.stem] = display
+            if stored and i in stored:
+                case, notices, texts_of = stored[i]
+                registry.notices += notices
+                if readings:
+                    texts += [case.body, *texts_of]
+                    owners += [rels[i]] * (1 + len(texts_of))
+                if case.draft:
+                    drafts += 1
+                else:
+                    cases.append(case)
+                continue
+            if parsed is not None:
+                doc, found = parsed[i]
+                problems.extend(found)
+            else:
+                doc = memo.read(path, display, problems)
+            if doc is None:
+                continue
             if readings:
-                texts += [case.body, *texts_of]
-                owners += [rels[i]] * (1 + len(texts_of))
+                before_texts = len(texts)
+                texts += [doc.body, *strings(doc.meta)]
+                owners += [rels[i]] * (len(texts) - before_texts)
+            known = memo.cases.get((str(path), doc.digest, env)) if memo is not None else None
+            if known is not None:
+                case, notices = known
+                registry.notices += notices
+            else:
+                before, noticed = len(problems), len(registry.notices)
+                case = validator.validate(doc, problems)
+                if case is None:
+                    continue
+                case.digest, case.meta_digest = doc.digest, doc.meta_digest
+                if memo is not None and len(problems) == before:
+                    memo.cases[(str(path), doc.digest, env)] = (case, registry.notices[noticed:])
+                if store is not None and len(problems) == before:
+                    store.put(case, registry.notices[noticed:], strings(doc.meta) if readings else [])
             if case.draft:
                 drafts += 1
-            else:
-                cases.append(case)
-            continue
-        if parsed is not None:
-            doc, found = parsed[i]
-            problems.extend(found)
-        else:
-            doc = memo.read(path, display, problems)
-        if doc is None:
-            continue
-        if readings:
-            before_texts = len(texts)
-            texts += [doc.body, *strings(doc.meta)]
-            owners += [rels[i]] * (len(texts) - before_texts)
-        known = memo.cases.get((str(path), doc.digest, env)) if memo is not None else None
-        if known is not None:
-            case, notices = known
-            registry.notices += notices
-        else:
-            before, noticed = len(problems), len(registry.notices)
-            case = validator.validate(doc, problems)
-            if case is None:
                 continue
-            case.digest, case.meta_digest = doc.digest, doc.meta_digest
-            if memo is not None and len(problems) == before:
-                memo.cases[(str(path), doc.digest, env)] = (case, registry.notices[noticed:])
-            if store is not None and len(problems) == before:
-                store.put(case, registry.notices[noticed:], strings(doc.meta) if readings else [])
-        if case.draft:
-            drafts += 1
-            continue
-        cases.append(case)
+            cases.append(case)
 
     if memo is not None:   # files deleted or changed since: forget them
         live = {(str(p)) for p in case_files}

@@ -11,7 +11,7 @@ from kyodo.load.images import image_size
 from kyodo.markdown.render import Markdown, Rendered
 from kyodo.model.content import Content
 from kyodo.core.taxonomy import Taxonomy, Term
-from kyodo.parallel import pmap
+from kyodo.parallel import pimap
 from kyodo.cache import Cache, cache_root
 from kyodo.views.bodies import Bodies
 from kyodo.views.counts import Stats, count
@@ -79,7 +79,8 @@ _DERIVED: list = []    # [(taxonomy, site, key, stats, related slugs)]: the last
 
 
 def _derived(content: Content):
-    """Counts and related cases: the same as last time when no case's front matter,
+    """Counts, and a function giving the related cases (called while the case
+    texts are rendered): the same as last time when no case's front matter,
     order or settings changed (``serve`` saving a case body, for example). The
     settings are compared as the very same objects (kyodo.model.assemble.Memo
     keeps them while their files are unchanged)."""
@@ -90,14 +91,18 @@ def _derived(content: Content):
         for tax, site, known_key, stats, slugs in _DERIVED:
             if tax is content.taxonomy and site is content.site and known_key == key:
                 by_slug = {c.slug: c for c in cases}
-                return stats, {s: [by_slug[o] for o in others] for s, others in slugs.items()}
+                known = {s: [by_slug[o] for o in others] for s, others in slugs.items()}
+                return stats, lambda: known
     stats = count(cases, content.taxonomy, content.site.crosstabs)
-    rel = _related(content)
     _DERIVED.clear()
-    if key is not None:
-        _DERIVED.append((content.taxonomy, content.site, key, stats,
-                         {s: [o.slug for o in others] for s, others in rel.items()}))
-    return stats, rel
+
+    def related_cases() -> dict:
+        rel = _related(content)
+        if key is not None:
+            _DERIVED[:] = [(content.taxonomy, content.site, key, stats,
+                            {s: [o.slug for o in others] for s, others in rel.items()})]
+        return rel
+    return stats, related_cases
 
 
 def _related(content: Content) -> dict:
@@ -127,7 +132,7 @@ def _related(content: Content) -> dict:
 
 def prepare(content: Content) -> SiteView:
     """Render markdown and derive the views; raise ContentError on problems."""
-    stats, related_cases = _derived(content)
+    stats, related_of = _derived(content)
     tax = content.taxonomy
 
     resolver = term_resolver(tax, stats)
@@ -149,8 +154,10 @@ def prepare(content: Content) -> SiteView:
     keys = [bodies.key(*a) for a in args]
     rendered = [bodies.lookup(k) for k in keys]
     missing = [i for i, r in enumerate(rendered) if r is None]   # only bodies that changed are rendered
-    for i, r in zip(missing, pmap(lambda j: md.render(*args[missing[j]]), len(missing))):
-        rendered[i] = r
+    with pimap(lambda j: md.render(*args[missing[j]]), len(missing)) as stream:
+        related_cases = related_of()   # here, while the workers render the texts
+        for i, r in zip(missing, stream):
+            rendered[i] = r
     bodies.keep(keys, rendered, len(missing))
     results = [collect(item, r) for item, r in zip(items, rendered)]
     case_html = {c.slug: r for c, r in zip(content.cases, results)}
