@@ -54,38 +54,40 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None, kee
     todo = [p for p in pages if output.want(p.output, p.fingerprint)]
     if any(p.source == "stats" for p in todo):
         table_files(view)   # the tables' sizes, made once here rather than in every worker
-    renderer.write_all(todo, output)
-    phase("ページ")
-    furigana.write(output, view, pages, env, renderer.common)   # furigana/<page>, when site.yml asks
+    # The workers render and write the pages; meanwhile this process draws the
+    # share images, copies the assets and images and makes the data files.
+    with renderer.writing(todo, output) as rendering:
+        write_cards([p.card for p in pages if p.card is not None], view.site, view.content.root, output)
+        for src in sorted(paths.ASSETS.rglob("*")):
+            if src.is_file():
+                rel = "assets/" + src.relative_to(paths.ASSETS).as_posix()
+                if output.want(rel, _source_fp(src)):
+                    output.copy(src, rel)
+        for rel in view.images:
+            src = view.content.root / "images" / rel
+            if not paths.inside(src, view.content.root):   # validated already; never publish a link's target
+                raise UsageError(f"画像 {rel} は content/ の外を指すリンクなので、書き出しません")
+            if output.want("images/" + rel, _source_fp(src)):
+                output.copy(src, "images/" + rel)
+        # Data files show the cases' front matter, never their bodies: one fingerprint
+        # per provider, and a provider whose ingredients did not change is not run.
+        fronts = [c.meta_digest for c in view.cases]
+        data_fp = digest(site_fp, *(f"{c.slug}:{f}" for c, f in zip(view.cases, fronts))) if all(fronts) else None
+        for provider in FILE_PROVIDERS:
+            fp = digest(data_fp, provider.__module__, provider.__qualname__) if data_fp else None
+            kept = output.recorded(fp) if fp else []
+            if kept:
+                for rel in kept:
+                    output.want(rel, fp)
+                continue
+            for rel, data in provider(view):
+                if output.want(rel, fp):
+                    output.write(rel, data)
+        for _ in rendering:   # every page written
+            pass
+    phase("ページ・画像・データ")
+    furigana.write(output, view, pages, env, renderer.common)   # furigana/<page>, when site.yml asks (reads the pages)
     phase("ふりがな")
-    write_cards([p.card for p in pages if p.card is not None], view.site, view.content.root, output)
-    phase("画像")
-    for src in sorted(paths.ASSETS.rglob("*")):
-        if src.is_file():
-            rel = "assets/" + src.relative_to(paths.ASSETS).as_posix()
-            if output.want(rel, _source_fp(src)):
-                output.copy(src, rel)
-    for rel in view.images:
-        src = view.content.root / "images" / rel
-        if not paths.inside(src, view.content.root):   # validated already; never publish a link's target
-            raise UsageError(f"画像 {rel} は content/ の外を指すリンクなので、書き出しません")
-        if output.want("images/" + rel, _source_fp(src)):
-            output.copy(src, "images/" + rel)
-    # Data files show the cases' front matter, never their bodies: one fingerprint
-    # per provider, and a provider whose ingredients did not change is not run.
-    fronts = [c.meta_digest for c in view.cases]
-    data_fp = digest(site_fp, *(f"{c.slug}:{f}" for c, f in zip(view.cases, fronts))) if all(fronts) else None
-    for provider in FILE_PROVIDERS:
-        fp = digest(data_fp, provider.__module__, provider.__qualname__) if data_fp else None
-        kept = output.recorded(fp) if fp else []
-        if kept:
-            for rel in kept:
-                output.want(rel, fp)
-            continue
-        for rel, data in provider(view):
-            if output.want(rel, fp):
-                output.write(rel, data)
-    phase("データ")
     if with_search:
         # The index reads every case's text, the organisations and the readings.
         files = [c.digest for c in view.cases]

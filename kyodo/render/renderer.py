@@ -5,7 +5,7 @@ from __future__ import annotations
 import jinja2
 
 from kyodo.errors import UsageError, one_line
-from kyodo.parallel import pmap
+from kyodo.parallel import Stream, pimap
 from kyodo.render.items import CaseItems
 from kyodo.views.model import SiteView
 from kyodo.views.page import Page
@@ -56,6 +56,13 @@ class Renderer:
 
     def write_all(self, pages: list[Page], staging) -> None:
         """Render and write every page, on all cores for large sites."""
+        with self.writing(pages, staging) as rendering:
+            for _ in rendering:
+                pass
+
+    def writing(self, pages: list[Page], staging) -> Stream:
+        """Render and write every page, on all cores for large sites, while this
+        process does other work: a stream to read to its end (in a ``with`` block)."""
         def job(i: int) -> None:
             staging.write(pages[i].output, self.render(pages[i]))
-        pmap(job, len(pages))
+        return pimap(job, len(pages))
