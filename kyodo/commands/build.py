@@ -120,12 +120,19 @@ def _build(content_dir: Path, out_dir: Path, with_search: bool, with_pdf: bool, 
             from kyodo.post.booklet.make import write_into
             write_into(view, output)
         published: list = []
-        count = write_site(view, output, with_search, phase, keep_search, published)
+        prepared: list = []
+
+        def keep(pages, renderer, site_fp, front) -> None:   # while the workers write the pages
+            try:
+                prepared.append(snapshot.prepare(taken, content_dir, view, pages, renderer, site_fp, front))
+            except Exception:   # noqa: BLE001 - only the next build's shortcut is lost
+                prepared.append(None)
+        count = write_site(view, output, with_search, phase, keep_search, published, during=keep)
         written = output.commit()
         phase("入れ替え")
     pages, renderer, site_fp, front = published
     try:
-        snapshot.save(taken, content_dir, out_dir, view, pages, renderer, site_fp, front)
+        snapshot.save(prepared[0] if prepared else None, content_dir, out_dir)
     except Exception:   # noqa: BLE001 - the site is written; only the next build's shortcut is lost
         snapshot.forget(content_dir, out_dir)
     phase("記録")

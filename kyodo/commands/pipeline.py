@@ -33,11 +33,12 @@ def _source_fp(path: Path) -> str:
 
 
 def write_site(view: SiteView, output, with_search: bool = True, phase=None, keep_search: bool = False,
-               published: list | None = None) -> int:
+               published: list | None = None, during=None) -> int:
     """Plan, render and write the site into ``output`` (a Staging or an Update):
     every file is announced with what it is made of, and the ones whose
     ingredients did not change since the last build are kept as they are.
-    ``published`` (a list) receives the pages and the renderer (``serve`` keeps them)."""
+    ``published`` (a list) receives the pages and the renderer (``serve`` keeps them);
+    ``during(pages, renderer, site_fp, front)`` runs while the pages are written."""
     code = templates_digest(paths.TEMPLATES)
     env = build_env(paths.TEMPLATES, code)
     planned = plan(view)
@@ -83,6 +84,8 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None, kee
             for rel, data in provider(view):
                 if output.want(rel, fp):
                     output.write(rel, data)
+        if during is not None:
+            during(pages, renderer, site_fp, front)
         for _ in rendering:   # every page written
             pass
     phase("ページ・画像・データ")

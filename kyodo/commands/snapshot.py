@@ -211,15 +211,26 @@ def _state_signature(content_dir: Path, out_dir: Path) -> list | None:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def save(taken: Before | None, content_dir: Path, out_dir: Path, view, pages, renderer,
-         site_fp: str, front: str | None) -> None:
-    """Keep what the case pages of this build were rendered from."""
+@dataclass
+class Prepared:
+    """What :func:`prepare` made while the pages were written; :func:`save` keeps it."""
+    taken: Before
+    key: bytes
+    blobs: dict
+    files: dict
+    reading_owners: dict
+    counts: list
+
+
+def prepare(taken: Before | None, content_dir: Path, view, pages, renderer, site_fp: str,
+            front: str | None) -> Prepared | None:
+    """Pickle what the case pages of this build are rendered from (called while the
+    workers write the pages: the build's output is not known yet); None: nothing to keep."""
     if taken is None or not front or view.site.furigana:
-        return   # ruby pages are made from every page: not for this shortcut
+        return None   # ruby pages are made from every page: not for this shortcut
     key = _key()
-    state = _state_signature(content_dir, out_dir)
-    if key is None or state is None:
-        return
+    if key is None:
+        return None
     prefix = str(content_dir).rstrip(os.sep) + os.sep
     cases = {}
     case_pages: dict[int, list] = {}
@@ -229,11 +240,11 @@ def save(taken: Before | None, content_dir: Path, out_dir: Path, view, pages, re
     for case in view.cases:
         source = str(case.source)
         if not source.startswith(prefix):
-            return
+            return None
         rel = source[len(prefix):].replace(os.sep, "/")
         page = by_url.get(case.url)
         if rel not in taken.files or page is None or not case.digest:
-            return
+            return None
         cases[rel] = [*taken.files[rel], case.digest, case.meta_digest, case.body_line,
                       sorted(set(view.case_html[case.slug].images)), case.url]
         case_pages.setdefault(_shard(rel), []).append((rel, page))
@@ -251,7 +262,7 @@ def save(taken: Before | None, content_dir: Path, out_dir: Path, view, pages, re
         names |= read
     common = {k: v for k, v in common.items() if k in names | ALWAYS}
 
-    def shard(n: int) -> tuple[bytes, bytes]:   # in a worker: the cases and the case pages of one shard
+    def shard(n: int) -> tuple[bytes, bytes]:   # the cases and the case pages of one shard
         group = {rel: _kept_page(page, by_slug) for rel, page in case_pages.get(n, [])}
         return _dumps({c.slug: c for c in case_shards.get(n, [])}), _dumps(group)
 
@@ -260,23 +271,36 @@ def save(taken: Before | None, content_dir: Path, out_dir: Path, view, pages, re
             "common": common, "site_fp": site_fp, "front": front,
             "reading_warnings": content.reading_warnings, "other_warnings": content.warnings[kept:],
         })}
-        # in forked workers from PARALLEL_FROM cases; here for a small site (forking would cost more)
+        # in forked workers from PARALLEL_FROM cases when nothing else runs in parallel
+        # (while the pages are written, here); here for a small site (forking would cost more)
         least = SHARDS if len(view.cases) >= PARALLEL_FROM else SHARDS + 1
         for n, (case_blob, page_blob) in enumerate(pmap(shard, SHARDS, min_items=least)):
             blobs[f"cases/{n}"], blobs[f"pages/{n}"] = case_blob, page_blob
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return None
+    return Prepared(taken, key, blobs, files, content.reading_owners, [len(pages), len(view.cases)])
+
+
+def save(prepared: Prepared | None, content_dir: Path, out_dir: Path) -> None:
+    """Keep what :func:`prepare` made, with the output's record as this build left it
+    (after its commit)."""
+    if prepared is None:
+        return
+    state = _state_signature(content_dir, out_dir)
+    if state is None:
         return
     index, offset = {}, 0
-    for name, blob in blobs.items():
-        index[name] = [offset, len(blob), hmac.new(key, blob, hashlib.sha256).hexdigest()]
+    for name, blob in prepared.blobs.items():
+        index[name] = [offset, len(blob), hmac.new(prepared.key, blob, hashlib.sha256).hexdigest()]
         offset += len(blob)
+    taken = prepared.taken
     record = {
         "format": FORMAT, "environment": taken.environment, "state": state, "blobs": index,
-        "files": files, "readings": content.reading_owners, "counts": [len(pages), len(view.cases)],
+        "files": prepared.files, "readings": prepared.reading_owners, "counts": prepared.counts,
     }
     try:
         taken.records.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(taken.payload, b"".join(blobs.values()))
+        write_atomic(taken.payload, b"".join(prepared.blobs.values()))
         write_atomic(taken.records, json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode())
     except OSError:
         forget(content_dir, out_dir)
