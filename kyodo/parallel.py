@@ -72,21 +72,38 @@ def pimap(func: Callable[[int], object], count: int, min_items: int = MIN_ITEMS)
     done, so that this process works on the first ones while the workers make
     the rest. Use it in a ``with`` block: the workers stop at its end, and until
     then their pool's threads keep other parallel work in this process."""
-    return Stream(func, count, min_items)
+    return Stream(func, count, min_items, parts=16, least=20)
+
+
+def pmap(func: Callable[[int], object], count: int, min_items: int = MIN_ITEMS) -> list:
+    """``[func(i) for i in range(count)]``, in parallel when it pays off
+    (``min_items``: fewer items than this run here)."""
+    with Stream(func, count, min_items, parts=8, least=50) as results:
+        return list(results)
 
 
 class Stream:
-    def __init__(self, func: Callable[[int], object], count: int, min_items: int):
+    """``func(0) … func(count - 1)`` in order, from forked workers when it pays off.
+
+    ``parts``: chunks per worker (more: the first results sooner); ``least``: the
+    smallest chunk of a large job. A small job given a low ``min_items`` (a few
+    expensive items) is cut into four chunks per worker."""
+
+    def __init__(self, func: Callable[[int], object], count: int, min_items: int, parts: int, least: int):
         global _job
         self.pool = None
+        self.frozen = False
         if _in_process(count, min_items):
             self.items: Iterator = (func(i) for i in range(count))
             return
         n = workers()
-        size = max(20, count // (n * 16))
+        size = max(least, count // (n * parts)) if count >= MIN_ITEMS else max(1, -(-count // (n * 4)))
         chunks = [(s, min(s + size, count)) for s in range(0, count, size)]
         _job = func
-        gc.freeze()   # as in pmap: the workers share this process's objects
+        # The workers share this process's objects page by page (copy on write): keep
+        # their garbage collector off them, or each worker would copy the whole heap.
+        gc.freeze()
+        self.frozen = True
         try:
             self.pool = multiprocessing.get_context("fork").Pool(n, initializer=_init_worker,
                                                                  initargs=(os.getpid(),))
@@ -99,12 +116,14 @@ class Stream:
         return self.items
 
     def close(self) -> None:
+        """Stop the workers (at once, if results are still coming) and undo what this stream set."""
         global _job
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
             self.pool = None
-        if _job is not None:
+        if self.frozen:
+            self.frozen = False
             _job = None
             gc.unfreeze()
 
@@ -113,26 +132,3 @@ class Stream:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def pmap(func: Callable[[int], object], count: int, min_items: int = MIN_ITEMS) -> list:
-    """``[func(i) for i in range(count)]``, in parallel when it pays off
-    (``min_items``: fewer items than this run here)."""
-    global _job
-    n = workers()
-    if _in_process(count, min_items):
-        return [func(i) for i in range(count)]
-    size = max(50, count // (n * 8)) if count >= MIN_ITEMS else max(1, -(-count // (n * 4)))
-    chunks = [(s, min(s + size, count)) for s in range(0, count, size)]
-    _job = func
-    # The workers share this process's objects page by page (copy on write): keep
-    # their garbage collector off them, or each worker would copy the whole heap.
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(n, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
-            parts = pool.map(_run_chunk, chunks)
-    finally:
-        _job = None
-        gc.unfreeze()
-    return [item for part in parts for item in part]
-

@@ -69,3 +69,15 @@ def test_pimap_raises_a_workers_error_and_works_in_process_when_small(monkeypatc
             list(stream)
     with parallel.pimap(lambda i: os.getpid(), 10) as stream:
         assert list(stream) == [os.getpid()] * 10
+
+
+def test_a_stream_closed_inside_another_leaves_the_outer_one_working(monkeypatch):
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    outer_job = lambda i: i + 1   # noqa: E731
+    with parallel.pimap(outer_job, 1000) as outer:
+        with parallel.pimap(lambda i: i, 5) as inner:    # small: in this process
+            assert list(inner) == [0, 1, 2, 3, 4]
+        assert parallel._job is outer_job                  # not undone by the inner stream
+        assert list(outer) == [i + 1 for i in range(1000)]
+    assert parallel._job is None

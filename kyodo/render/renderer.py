@@ -54,12 +54,6 @@ class Renderer:
                              f"{one_line(exc)}") from None
         return html.encode("utf-8")
 
-    def write_all(self, pages: list[Page], staging) -> None:
-        """Render and write every page, on all cores for large sites."""
-        with self.writing(pages, staging) as rendering:
-            for _ in rendering:
-                pass
-
     def writing(self, pages: list[Page], staging) -> Stream:
         """Render and write every page, on all cores for large sites, while this
         process does other work: a stream to read to its end (in a ``with`` block)."""
