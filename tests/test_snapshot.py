@@ -287,7 +287,7 @@ def _template(site: Site):
 
 
 def _list_template(site: Site):
-    replace_in(site.templates / "base.html", "</footer>", "<!-- y --></footer>")
+    replace_in(site.templates / "partials" / "site_footer.html", "</footer>", "<!-- y --></footer>")
 
 
 def _site_yml(site: Site):

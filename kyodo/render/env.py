@@ -98,22 +98,28 @@ def make_env(templates: Path) -> jinja2.Environment:
 def names_read(env: jinja2.Environment, template: str) -> set[str] | None:
     """The names ``template`` and every template it extends, includes or imports
     read from its context; None when one of them is chosen at render time."""
-    from jinja2 import meta
+    from jinja2 import meta, nodes
 
     names: set[str] = set()
-    todo, seen = [template], set()
+    todo, seen = [(template, frozenset())], set()
     while todo:
-        name = todo.pop()
-        if name in seen:
+        name, given = todo.pop()
+        if (name, given) in seen:
             continue
-        seen.add(name)
+        seen.add((name, given))
         try:
             ast = env.parse(env.loader.get_source(env, name)[0])
         except jinja2.TemplateError:   # e.g. an optional include that is missing: no answer
             return None
-        names |= meta.find_undeclared_variables(ast)
+        names |= meta.find_undeclared_variables(ast) - given
         for ref in meta.find_referenced_templates(ast):
             if ref is None:
                 return None
-            todo.append(ref)
+            todo.append((ref, given))
+        # fragment("partials/x.html", a=…): that template, with a … given (kyodo/render/fragments.py)
+        for call in ast.find_all(nodes.Call):
+            if isinstance(call.node, nodes.Name) and call.node.name == "fragment":
+                if not call.args or not isinstance(call.args[0], nodes.Const) or call.dyn_kwargs is not None:
+                    return None
+                todo.append((call.args[0].value, frozenset(k.key for k in call.kwargs)))
     return names

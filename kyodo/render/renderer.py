@@ -6,9 +6,13 @@ import jinja2
 
 from kyodo.errors import UsageError, one_line
 from kyodo.parallel import Stream, pimap
+from kyodo.render.fragments import Fragments
 from kyodo.render.items import CaseItems
 from kyodo.views.model import SiteView
 from kyodo.views.page import Page
+
+
+PER_PROCESS = ("case_item", "fragment")   # made again by every renderer, never kept
 
 
 class Renderer:
@@ -28,8 +32,11 @@ class Renderer:
             "booklet_pdf": view.booklet_pdf,
             "bank": view.bank,          # 団体情報バンク: falsy when there are no organisations
             "nav": nav or {},           # menus (kyodo.views.sources): links to planned pages only
+            # the pages a main-menu item links to exactly (it is the current item there)
+            "nav_here": frozenset(i.url for i in (nav or {}).get("main", ()) if not i.fragment),
             "case_item": CaseItems(env, list(view.taxonomy)),   # a case in a list, rendered once
         }
+        self.common["fragment"] = Fragments(env, self.common)  # the header and footer, once per input
 
     @classmethod
     def from_common(cls, env: jinja2.Environment, common: dict) -> "Renderer":
@@ -37,11 +44,12 @@ class Renderer:
         self = cls.__new__(cls)
         self.env, self.view = env, None
         self.common = dict(common, case_item=CaseItems(env, common["facets"]))
+        self.common["fragment"] = Fragments(env, self.common)
         return self
 
     def kept_common(self) -> dict:
-        """The shared context without what belongs to this process (the compiled list items)."""
-        return {k: v for k, v in self.common.items() if k != "case_item"}
+        """The shared context without what belongs to this process (the rendered list items and fragments)."""
+        return {k: v for k, v in self.common.items() if k not in PER_PROCESS}
 
     def render(self, page: Page) -> bytes:
         try:

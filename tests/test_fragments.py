@@ -1,0 +1,86 @@
+"""Fragments (kyodo/render/fragments.py): the site header and footer, rendered
+once per distinct input and reused, and the pages that show them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from kyodo import paths
+from kyodo.render.env import make_env, names_read
+from kyodo.render.fragments import Fragments
+from kyodo.views.sources import plan
+from tests.factory import SAMPLE
+from tests.html import parse
+
+
+def _env(templates: dict[str, str]) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.DictLoader(templates), undefined=jinja2.StrictUndefined,
+                             autoescape=True)
+    return env
+
+
+def test_a_fragment_is_rendered_once_per_distinct_input():
+    calls = []
+    env = _env({"part.html": "<p>{{ seen(a) }}{{ site }}</p>"})
+    common = {"site": "区", "seen": lambda a: calls.append(a) or a}
+    fragments = Fragments(env, common)
+    first = fragments("part.html", a="x")
+    assert str(first) == "<p>x区</p>"
+    assert fragments("part.html", a="x") is first
+    assert str(fragments("part.html", a="y")) == "<p>y区</p>"
+    assert calls == ["x", "y"]
+
+
+def test_a_fragment_sees_its_inputs_and_the_shared_context_never_the_page():
+    env = _env({"page.html": "{{ fragment('part.html', a=1) }}", "part.html": "{{ a }}{{ page.title }}"})
+    fragments = Fragments(env, {})
+    with pytest.raises(jinja2.UndefinedError):
+        env.get_template("page.html").render(fragment=fragments, page={"title": "t"})
+
+
+def test_names_read_follows_fragments_without_their_inputs():
+    env = _env({
+        "page.html": "{{ fragment('part.html', a=page.x) }}{% include 'inc.html' %}",
+        "part.html": "{{ a }}{{ nav }}{% include 'inner.html' %}",
+        "inner.html": "{{ a }}{{ footer }}",
+        "inc.html": "{{ a }}",
+    })
+    assert names_read(env, "page.html") == {"fragment", "page", "nav", "footer", "a"}
+    env.loader.mapping["dyn.html"] = "{{ fragment(name, a=1) }}"
+    assert names_read(env, "dyn.html") is None
+
+
+def test_every_page_template_reads_the_menu_through_its_fragment():
+    env = make_env(paths.TEMPLATES)
+    for template in ("case.html", "term.html", "home.html", "search.html"):
+        assert {"nav", "site", "fragment"} <= names_read(env, template), template
+
+
+def _current(doc) -> list[str] | None:
+    menu = doc.find("nav", aria_label="メインメニュー")
+    return None if menu is None else [a.attrs["href"] for a in menu.find_all("a", aria_current="page")]
+
+
+def test_the_current_menu_item_on_each_page_family(sample_site: Path):
+    """The header is shared between pages, but the item marked current is each page's own."""
+    from kyodo.commands.check import validate
+
+    planned = plan(validate(SAMPLE))
+    main = planned.nav["main"]
+    checked = 0
+    for page in planned.pages:
+        if not page.output.endswith(".html"):
+            continue
+        expected = [((page.root + item.url) or "./") + item.fragment for item in main
+                    if page.kind in item.kinds or (page.url == item.url and not item.fragment)]
+        doc = parse(sample_site / page.output)
+        if page.kind == "embed":   # a chart to embed elsewhere: no header, no footer
+            assert _current(doc) is None
+            continue
+        assert _current(doc) == expected, page.url
+        assert doc.find("footer", class_="site-footer") is not None
+        checked += 1
+    assert checked > 100
