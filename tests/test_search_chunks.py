@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
 from kyodo.search import index as idx
 from kyodo.search import vocab
@@ -107,3 +108,33 @@ def test_vocabulary_is_the_analysis_without_offsets():
         text = "".join(rng.choice(words + list(ALPHABET)) for _ in range(rng.randint(0, 30)))
         expected = {(w[0], w[2], w[3], w[1], w[4]): None for w in analyser.analyse(text)}
         assert list(analyser.vocabulary(text)) == list(expected), text
+
+
+def test_analyses_kept_in_the_cache_come_back_the_same(tmp_path):
+    from kyodo.cache import Cache
+    from kyodo.search.vocab import ANALYSES, load_analyses, save_analyses
+
+    cache = Cache(tmp_path, "search", "s")
+    word = ("子ども", "子供", "子供", "こども", "名詞")
+    analysed = {"子どもの": [word, ("の", "の", "の", "の", "助詞")], "子ども": [word], "": []}
+    save_analyses(cache, analysed)
+    assert load_analyses(cache) == analysed
+    for bad in ({"words": [["a"]], "pieces": {}}, {"words": [list(word)], "pieces": {"x": [1]}},
+                {"words": [list(word)], "pieces": {"x": [-1]}}, {"words": [list(word)], "pieces": {"x": ["0"]}},
+                {"words": [list(word)], "pieces": {"x": 0}}, {"words": [list(word)], "pieces": {"x": [0.0]}},
+                [], "x", None):
+        cache.put_json(ANALYSES, bad)
+        assert load_analyses(cache) == {}, bad
+
+
+def test_a_second_index_reads_the_analyses_from_the_cache(tmp_path, monkeypatch):
+    from kyodo.cache import Cache
+
+    records = random_corpus(7, records=12)
+    cache = Cache(tmp_path, "search", "s")
+    text = read_text(records)
+    first = idx.text_index(text, Vocabularies(text, Analyser(), cache), "v")
+    monkeypatch.setattr(vocab, "analyse_pieces", lambda *a: pytest.fail("analysed again"))
+    text = read_text(records)
+    again = idx.text_index(text, Vocabularies(text, Analyser(), cache), "v")
+    assert again.files == first.files

@@ -148,19 +148,17 @@ class Vocabularies:
         text.blocks = None
         distinct = list(piece_id)
         del piece_id
-        known = (cache.get_json("pieces") if cache else None) or {}
-        if not isinstance(known, dict):
-            known = {}
-        todo = [p for p in distinct if not isinstance(known.get(p), list)]
+        known = load_analyses(cache)
+        todo = [p for p in distinct if p not in known]
         batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
         done = parallel.pmap(lambda i: analyse_pieces(analyser, batches[i]), len(batches), min_items=8)
-        analysed = {p: known[p] for p in distinct if isinstance(known.get(p), list)}
+        analysed = {p: known[p] for p in distinct if p in known}
         del known
         for batch, result in zip(batches, done):
             analysed.update(zip(batch, result))
         del batches, done
         if cache and todo:
-            cache.put_json("pieces", analysed)
+            save_analyses(cache, analysed)
         # Each piece's words, as word numbers (ptr: where a piece's words start in flat).
         self.words: list[Word] = []
         index: dict[tuple, int] = {}
@@ -181,6 +179,35 @@ class Vocabularies:
             np.concatenate(occ_piece) if occ_piece else np.zeros(0, np.int64),
             np.concatenate(occ_mask) if occ_mask else np.zeros(0, np.int64),
             np.concatenate(occ_count) if occ_count else np.zeros(0, np.int64), chunk)
+
+
+# The analyses of pieces in the build cache: a table of the distinct words and,
+# per piece, the numbers of its words (most words occur in many pieces).
+ANALYSES = "pieces-2"
+
+
+def save_analyses(cache: Cache, analysed: dict[str, list]) -> None:
+    table: dict[tuple, int] = {}
+    pieces = {p: [table.setdefault(tuple(w), len(table)) for w in words] for p, words in analysed.items()}
+    cache.put_json(ANALYSES, {"words": list(table), "pieces": pieces})
+
+
+def load_analyses(cache: Cache | None) -> dict[str, list[Word]]:
+    """piece -> its words, as :func:`save_analyses` kept them; {} for a cache of another shape."""
+    data = cache.get_json(ANALYSES) if cache else None
+    try:
+        words = [tuple(w) for w in data["words"]]
+        if not all(len(w) == 5 and all(type(x) is str for x in w) for w in words):
+            return {}
+        top = len(words)
+        known = {}
+        for piece, ids in data["pieces"].items():
+            if type(piece) is not str or type(ids) is not list or (ids and (min(ids) < 0 or max(ids) >= top)):
+                return {}
+            known[piece] = [words[i] for i in ids]   # a number of another type raises TypeError
+        return known
+    except (TypeError, KeyError, AttributeError):
+        return {}
 
 
 def _block_pieces(block: list[list[str]]):
