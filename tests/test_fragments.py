@@ -84,3 +84,36 @@ def test_the_current_menu_item_on_each_page_family(sample_site: Path):
         assert doc.find("footer", class_="site-footer") is not None
         checked += 1
     assert checked > 100
+
+
+def test_a_fragment_given_a_list_names_the_value(tmp_path):
+    env = _env({"part.html": "{{ a }}"})
+    with pytest.raises(jinja2.TemplateRuntimeError, match="fragment.*part.html.*（a）"):
+        Fragments(env, {})("part.html", a=[1, 2], b="x")
+
+
+def test_fragments_kept_are_bounded(monkeypatch):
+    from kyodo.render import fragments as module
+
+    monkeypatch.setattr(module, "KEEP", 5)
+    env = _env({"part.html": "{{ a }}"})
+    fragments = Fragments(env, {})
+    for i in range(23):
+        assert str(fragments("part.html", a=i)) == str(i)
+        assert len(fragments.memo) <= 5
+
+
+def test_a_template_mistake_in_a_fragment_is_a_message_naming_the_template(tmp_path):
+    """Through the renderer: a Japanese message with the template and the page, no traceback."""
+    from kyodo.errors import UsageError
+    from kyodo.render.renderer import Renderer
+
+    env = _env({"page.html": "{{ fragment('part.html', a=[1]) }}", "part.html": "{{ a }}"})
+    renderer = Renderer.__new__(Renderer)
+    renderer.env, renderer.common = env, {}
+    renderer.common["fragment"] = Fragments(env, renderer.common)
+
+    class FakePage:
+        template, url, root, context = "page.html", "x/", "../", {}
+    with pytest.raises(UsageError, match="テンプレート.*x/"):
+        renderer.render(FakePage())

@@ -16,6 +16,9 @@ import jinja2
 from markupsafe import Markup
 
 
+KEEP = 2048   # fragments kept at most (inputs that differ on every page, e.g. the ふりがな switch, are not reused)
+
+
 class Fragments:
     def __init__(self, env: jinja2.Environment, common: dict):
         self.env = env
@@ -24,7 +27,22 @@ class Fragments:
 
     def __call__(self, name: str, **inputs) -> Markup:
         key = (name, *sorted(inputs.items()))
-        html = self.memo.get(key)
+        try:
+            html = self.memo.get(key)
+        except TypeError:   # a list, a dict…: a mistake in a template
+            wrong = ", ".join(k for k, v in inputs.items() if not _hashable(v))
+            raise jinja2.TemplateRuntimeError(
+                f"fragment(\"{name}\") に渡す値（{wrong}）は、文字列・数・真偽値・none のどれかにしてください") from None
         if html is None:
+            if len(self.memo) >= KEEP:
+                self.memo.clear()
             html = self.memo[key] = Markup(self.env.get_template(name).render(self.common, **inputs))
         return html
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
