@@ -13,7 +13,6 @@ from kyodo.render.env import make_env, names_read
 from kyodo.render.fragments import Fragments
 from kyodo.views.sources import plan
 from tests.factory import SAMPLE
-from tests.html import parse
 
 
 def _env(templates: dict[str, str]) -> jinja2.Environment:
@@ -64,7 +63,7 @@ def _current(doc) -> list[str] | None:
     return None if menu is None else [a.attrs["href"] for a in menu.find_all("a", aria_current="page")]
 
 
-def test_the_current_menu_item_on_each_page_family(sample_site: Path):
+def test_the_current_menu_item_on_each_page_family(sample_site: Path, sample_doc):
     """The header is shared between pages, but the item marked current is each page's own."""
     from kyodo.commands.check import validate
 
@@ -76,7 +75,7 @@ def test_the_current_menu_item_on_each_page_family(sample_site: Path):
             continue
         expected = [((page.root + item.url) or "./") + item.fragment for item in main
                     if page.kind in item.kinds or (page.url == item.url and not item.fragment)]
-        doc = parse(sample_site / page.output)
+        doc = sample_doc(sample_site / page.output)   # parsed once per session (tests/conftest.py)
         if page.kind == "embed":   # a chart to embed elsewhere: no header, no footer
             assert _current(doc) is None
             continue
