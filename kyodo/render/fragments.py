@@ -1,8 +1,10 @@
 """Parts of a page that many pages share, rendered once per distinct input.
 
-The site header and footer are the same on every page of a family but cost
-about half of rendering a case page (a menu of links, each through
-``url()``). ``{{ fragment("partials/site_header.html", root=root, ...) }}``
+The site header and footer are the same on every page of a family, yet
+rendering them was about half of a case page (a menu of links, each through
+``url()``; 0.51 ms a page with them, 0.27 ms with plain text in their place,
+10,000 generated cases). Reused, a case page takes 0.34 ms against 0.47 ms
+(medians of 25 alternations in one process, 1,000 cases). ``{{ fragment("partials/site_header.html", root=root, ...) }}``
 renders the template with the build's shared context and exactly the named
 inputs, nothing of the page: the result is a function of the inputs, so it
 is kept and reused for the next page with the same inputs. An input must be
