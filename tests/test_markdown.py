@@ -96,11 +96,13 @@ def test_quiet_block_rules_change_nothing(monkeypatch):
 
 
 def _standard_inline(tmp_path) -> Markdown:
-    """A parser with markdown-it's own rules only: its core ``inline`` rule and
-    no ``plain_paragraph`` block rule (kyodo/markdown/render.py's shortcuts)."""
+    """A parser with markdown-it's own rules only: its core ``inline`` rule, no
+    ``plain_paragraph`` block rule (kyodo/markdown/render.py's shortcuts) and
+    no plain-text renderer (kyodo/markdown/plain.py)."""
     from markdown_it.rules_core import inline
 
     parser = md(tmp_path)
+    parser.plain = False     # kyodo/markdown/plain.py: compared by the tests below
     parser.md.core.ruler.at("inline", inline)
     parser.md.block.ruler.disable("plain_paragraph")
     return parser
@@ -146,3 +148,112 @@ def test_plain_text_shortcut_equals_the_inline_parser(tmp_path_factory, text):
 
 
 _PARSERS: list = []   # made once: the fast parser and the standard one
+
+
+# -- kyodo/markdown/plain.py: plain texts without markdown-it -------------------
+
+def _rendered(parser: Markdown, text: str, title: str = "題"):
+    r = parser.render(text, "../../", "", title)
+    return str(r.html), r.toc, r.images, r.problems, r.refs
+
+
+def test_plain_texts_skip_markdown_it_and_render_the_same(tmp_path, monkeypatch):
+    from kyodo import paths
+    from kyodo.markdown import plain
+
+    fast, slow = md(tmp_path), _standard_inline(tmp_path)
+    texts = [p.read_text(encoding="utf-8").split("---\n", 2)[-1]
+             for p in sorted((paths.PROJECT / "content").rglob("*.md"))]
+    shaped = [t for t in texts if plain.blocks(t) is not None]
+    assert len(shaped) >= 0.8 * len(texts) > 30     # most of the sample is plain: the shortcut is used
+    assert any("<table>" in str(slow.render(t).html) for t in shaped)
+    for text in texts:
+        assert _rendered(fast, text) == _rendered(slow, text), text[:200]
+    # A plain text never reaches markdown-it.
+    monkeypatch.setattr(fast.md, "parse", lambda *a, **k: (_ for _ in ()).throw(AssertionError("parsed")))
+    for text in shaped:
+        fast.render(text)
+
+
+def test_plain_shapes_and_what_is_left_to_markdown_it(tmp_path):
+    from kyodo.markdown import plain
+
+    fast, slow = md(tmp_path), _standard_inline(tmp_path)
+    plain_texts = [
+        "## 背景\n\n区と町会が協働した。\n\n- 講座（4回）\n- NPO法人の相談会\n\n3. 三つ目\n4. 四つ目\n",
+        "# 題\n本文。\n## 次\n| 指標 | 2024年度 |\n| :-- | --: |\n| 参加者数（人） | 1,200 |\n| 回数 |  |\n",
+        "| a | b |\n|:-:|---|\n| 1 | 2 |",
+        "## 背景\n\n## 背景\n\n### 背景\n",
+        "2024年に始めた。\n\nNPOと区の\"協働\" > 1\n",
+        "",
+    ]
+    left = [
+        "**強調**", "[リンク](https://example.org/)", "行1\n行2", "1) 項目", "- 項目\n\n- 項目", "- 項目\n続き",
+        "　字下げ", "末尾の空白 ", "a & b", "## 見出し #", "表: 題\n\n| a |\n|---|\n| 1 |", "| a |\n|---|\n| 1 |\n\nTable: x",
+        "| a | b |\n|---|\n| 1 | 2 |", "| a |\n|---|\n| 1 | 2 |", "| a |\n|---|", "- 1. 入れ子", "* 項目", "> 引用",
+        "    コード", "見出し\n===", "---", "[[partner:町会]]", "脚注[^1]\n\n[^1]: 注", "タブ\tあり",
+    ]
+    for text in plain_texts:
+        assert plain.blocks(text) is not None, text
+        assert _rendered(fast, text) == _rendered(slow, text), text
+    for text in left:
+        assert plain.blocks(text) is None, text
+        assert _rendered(fast, text) == _rendered(slow, text), text
+    no_ids = Markdown(tmp_path / "images", None, heading_ids=False)
+    no_ids_slow = Markdown(tmp_path / "images", None, heading_ids=False, plain=False)
+    assert _rendered(no_ids, plain_texts[0]) == _rendered(no_ids_slow, plain_texts[0])
+    assert 'aria-label="x"' in str(fast.render("| a |\n|---|\n| 1 |", title="x").html)
+
+
+_CLEAN = ["区と町会", "子ども", "2024年度", "NPO法人", "3.5倍", "協働:", "50%", "\"引用\"", "'", "x>y", "#1", "a", "＃",
+          "é", "→", "　の", " と ", "1,200"]
+_NOISE = ["*", "_", "`", "[", "]", "!", "|", "\\", "&", "<", "~", "\t", " ", "　", "\n", "\n\n", "#", "1. ", "1) ",
+          "- ", "表: ", "Table: ", "| ", "---", ":"]
+_clean = st.lists(st.sampled_from(_CLEAN), min_size=1, max_size=4).map("".join).map(str.strip).filter(bool)
+_cell = st.one_of(_clean, st.just(""))
+
+
+def _table(cols: int):
+    aligns = st.lists(st.sampled_from(["---", ":--", "--:", ":-:", " --- ", "-"]), min_size=cols, max_size=cols)
+    rows = st.lists(st.lists(_cell, min_size=cols, max_size=cols), min_size=1, max_size=3)
+    head = st.lists(_clean, min_size=cols, max_size=cols)
+    return st.tuples(head, aligns, rows).map(
+        lambda t: "\n".join(["| " + " | ".join(t[0]) + " |", "|" + "|".join(t[1]) + "|"]
+                            + ["| " + " | ".join(r) + " |" for r in t[2]]))
+
+
+_block = st.one_of(
+    st.tuples(st.integers(1, 6), _clean).map(lambda t: "#" * t[0] + " " + t[1]),
+    _clean,
+    st.lists(_clean, min_size=1, max_size=4).map(lambda items: "\n".join("- " + i for i in items)),
+    st.tuples(st.sampled_from([1, 1, 3, 0]), st.lists(_clean, min_size=1, max_size=4)).map(
+        lambda t: "\n".join(f"{t[0] + k}. {i}" for k, i in enumerate(t[1]))),
+    st.integers(1, 3).flatmap(_table),
+)
+
+
+@st.composite
+def _plain_like(draw) -> str:
+    """Texts of plain blocks (kyodo/markdown/plain.py's shape), some with a flaw."""
+    blocks = draw(st.lists(_block, max_size=6))
+    text = ""
+    for block in blocks:
+        text += (draw(st.sampled_from(["\n\n", "\n\n", "\n", "\n \n", "\n\n\n"])) if text else "") + block
+    for _ in range(draw(st.integers(0, 2))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from(_NOISE)) + text[at:]
+    return text
+
+
+@settings(max_examples=800, deadline=None)
+@given(_plain_like(), st.booleans(), st.sampled_from(["題", "", "a&b"]))
+def test_plain_renderer_equals_markdown_it(tmp_path_factory, text, newline, title):
+    if not _PLAIN_PARSERS:
+        tmp = tmp_path_factory.mktemp("plain")
+        _PLAIN_PARSERS.extend([md(tmp), _standard_inline(tmp)])
+    text += "\n" if newline else ""
+    fast, slow = _PLAIN_PARSERS
+    assert _rendered(fast, text, title) == _rendered(slow, text, title), text
+
+
+_PLAIN_PARSERS: list = []

@@ -33,6 +33,7 @@ from mdit_py_plugins.anchors.index import slugify
 from mdit_py_plugins.footnote import footnote_plugin
 
 from kyodo.load.images import image_size, resolve_image
+from kyodo.markdown.plain import CAPTION as TABLE_CAPTION, render as plain_render
 
 
 class _NoDebug:
@@ -70,7 +71,6 @@ SAFE_SCHEME = re.compile(r"(https?:|mailto:|tel:)", re.I)
 ANY_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)
 TERM_REF = re.compile(r"\[\[([a-z][a-z0-9_]*):([^\]\n]{1,80})\]\]")
 ASCII_EDGE = re.compile(r"[\x00-\x7f]")
-TABLE_CAPTION = re.compile(r"(?:表|Table)\s*[:：]\s*\S", re.S)
 CAPTION_MARKER = re.compile(r"\A\s*(?:表|Table)\s*[:：]\s*")
 
 
@@ -138,30 +138,41 @@ def _term_ref_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _heading_ids(state: StateCore) -> None:
-    """ids for h2/h3 (``## 背景`` -> ``背景``, repeats -> ``背景-1``, ``背景-2``).
+class HeadingIds:
+    """ids for the h2/h3 headings of one document, in order (``## 背景`` ->
+    ``背景``, repeats -> ``背景-1``, ``背景-2``).
 
     The same ids as mdit-py-plugins' anchors plugin, in linear time: its
     suffix search starts from 1 for every repeat, which is quadratic for a
     body of thousands of identical headings.
     """
-    used: set[str] = set()
-    next_suffix: dict[str, int] = {}
+
+    def __init__(self):
+        self.used: set[str] = set()
+        self.next_suffix: dict[str, int] = {}
+
+    def __call__(self, text: str) -> str:
+        base = slugify(text)
+        slug = base
+        if slug in self.used:
+            i = self.next_suffix.get(base, 1)
+            while f"{base}-{i}" in self.used:
+                i += 1
+            self.next_suffix[base] = i + 1
+            slug = f"{base}-{i}"
+        self.used.add(slug)
+        return slug
+
+
+def _heading_ids(state: StateCore) -> None:
+    """The core rule that gives h2/h3 their ids (:class:`HeadingIds`)."""
+    ids = HeadingIds()
     tokens = state.tokens
     for idx, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag not in ("h2", "h3"):
             continue
         children = tokens[idx + 1].children or []
-        base = slugify("".join(c.content for c in children if c.type in ("text", "code_inline")))
-        slug = base
-        if slug in used:
-            i = next_suffix.get(base, 1)
-            while f"{base}-{i}" in used:
-                i += 1
-            next_suffix[base] = i + 1
-            slug = f"{base}-{i}"
-        used.add(slug)
-        token.attrSet("id", slug)
+        token.attrSet("id", ids("".join(c.content for c in children if c.type in ("text", "code_inline"))))
 
 
 def _plain_text_is_one_token(md: MarkdownIt) -> bool:
@@ -230,11 +241,13 @@ class Markdown:
 
     def __init__(self, images_dir: Path,
                  resolve_term: Callable[[str, str], tuple[str, str, int] | None] | None = None,
-                 heading_ids: bool = True):
+                 heading_ids: bool = True, plain: bool = True):
         """``resolve_term(facet, value)`` -> (url path, label, count) or None.
 
         ``heading_ids=False`` for documents printed many to a page (the
         booklet), where ids would repeat from one document to the next.
+        ``plain=False``: every text through markdown-it (kyodo/markdown/plain.py
+        writes the same HTML for plain texts, faster; the tests compare both).
         """
         self.images_dir = images_dir
         self.resolve_term = resolve_term
@@ -251,10 +264,17 @@ class Markdown:
                 md.block.ruler.get_active_rules()[-1:] == ["paragraph"]:
             md.block.ruler.before(md.block.ruler.get_active_rules()[0], "plain_paragraph", _plain_paragraph)
         self.md = md
+        self.heading_ids = heading_ids
+        self.plain = plain
 
     def render(self, text: str, root: str = "", doc_id: str = "", title: str = "") -> Rendered:
         """``doc_id`` prefixes footnote ids when several documents share a page;
         ``title`` names a table that has neither a caption nor a heading above it."""
+        if self.plain:
+            found = plain_render(text, HeadingIds() if self.heading_ids else None, title)
+            if found is not None:
+                html, toc = found
+                return Rendered(Markup(html), [Heading(*h) for h in toc])
         env: dict = {"docId": doc_id} if doc_id else {}
         tokens = self.md.parse(text, env)
         env.pop("_kyodo_breaks", None)
