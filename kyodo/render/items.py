@@ -34,8 +34,17 @@ class CaseItems:
             self.memo[case.slug] = parts
         return parts
 
+    def _item(self, case, skip: str) -> str:
+        head, rows, tail = self._parts(case)
+        return head + "".join(r for k, r in rows.items() if k != skip) + tail
+
     @jinja2.pass_context
     def __call__(self, ctx, case, skip: str = "") -> Markup:
-        head, rows, tail = self._parts(case)
-        html = head + "".join(r for k, r in rows.items() if k != skip) + tail
-        return Markup(html.replace(ROOT, ctx.get("root", "")))
+        """One case (partials/case_item.html)."""
+        return Markup(self._item(case, skip).replace(ROOT, ctx.get("root", "")))
+
+    @jinja2.pass_context
+    def many(self, ctx, cases, skip: str = "") -> Markup:
+        """The items of a whole list, one after another (partials/case_list.html):
+        one call per list rather than a loop of calls in the template."""
+        return Markup("".join([self._item(case, skip) for case in cases]).replace(ROOT, ctx.get("root", "")))

@@ -12,7 +12,7 @@ from kyodo.views.model import SiteView
 from kyodo.views.page import Page
 
 
-PER_PROCESS = ("case_item", "fragment")   # made again by every renderer, never kept
+PER_PROCESS = ("case_item", "case_items", "fragment")   # made again by every renderer, never kept
 
 
 class Renderer:
@@ -36,6 +36,7 @@ class Renderer:
             "nav_here": frozenset(i.url for i in (nav or {}).get("main", ()) if not i.fragment),
             "case_item": CaseItems(env, list(view.taxonomy)),   # a case in a list, rendered once
         }
+        self.common["case_items"] = self.common["case_item"].many
         self.common["fragment"] = Fragments(env, self.common)  # the header and footer, once per input
 
     @classmethod
@@ -44,6 +45,7 @@ class Renderer:
         self = cls.__new__(cls)
         self.env, self.view = env, None
         self.common = dict(common, case_item=CaseItems(env, common["facets"]))
+        self.common["case_items"] = self.common["case_item"].many
         self.common["fragment"] = Fragments(env, self.common)
         return self
 
