@@ -153,12 +153,17 @@ def prepare(content: Content) -> SiteView:
     args = [(item.body, PAGE_DEPTH_ROOT, "", getattr(item, "title", "") or item.name) for item in items]
     keys = [bodies.key(*a) for a in args]
     rendered = [bodies.lookup(k) for k in keys]
-    missing = [i for i, r in enumerate(rendered) if r is None]   # only bodies that changed are rendered
+    fresh = [i for i, r in enumerate(rendered) if r is None]   # only bodies that changed are rendered:
+    missing = []   # plain texts here (handing one to a worker and back costs more), the others on all cores
+    for i in fresh:
+        rendered[i] = md.render_plain(args[i][0], args[i][3])
+        if rendered[i] is None:
+            missing.append(i)
     with pimap(lambda j: md.render(*args[missing[j]]), len(missing)) as stream:
         related_cases = related_of()   # here, while the workers render the texts
         for i, r in zip(missing, stream):
             rendered[i] = r
-    bodies.keep(keys, rendered, len(missing))
+    bodies.keep(keys, rendered, len(fresh))
     results = [collect(item, r) for item, r in zip(items, rendered)]
     case_html = {c.slug: r for c, r in zip(content.cases, results)}
     chapter_html = {ch.slug: r for ch, r in zip(content.chapters, results[len(content.cases):])}
