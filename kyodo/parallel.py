@@ -13,6 +13,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -128,6 +129,74 @@ class Stream:
             gc.unfreeze()
 
     def __enter__(self) -> "Stream":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Background:
+    """``func()`` in one forked child while this process does other work;
+    :meth:`result` gives its value. ``func`` returns plain data (it is pickled
+    back through a pipe). Where a child does not pay or is not safe (one core,
+    other threads running, no fork, ``fork=False``) and when the child fails,
+    :meth:`result` calls ``func`` here instead. Use it in a ``with`` block: the
+    child is stopped at its end if its value was not asked for."""
+
+    def __init__(self, func: Callable[[], object], fork: bool = True):
+        self.func = func
+        self.pid: int | None = None
+        self.fd: int | None = None
+        if not fork or workers() < 2 or threading.active_count() > 1 \
+                or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        parent = os.getpid()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:   # the child: compute, send, leave without running the parent's exit handlers
+            status = 1
+            try:
+                os.close(read)
+                _init_worker(parent)
+                data = pickle.dumps(func(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as out:
+                    out.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write)
+        self.pid, self.fd = pid, read
+
+    def result(self):
+        if self.pid is None:
+            return self.func()
+        fd, self.fd = self.fd, None
+        try:
+            with os.fdopen(fd, "rb") as pipe:
+                data = pipe.read()
+        finally:
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = None
+        if status == 0:
+            try:
+                return pickle.loads(data)
+            except Exception:   # noqa: BLE001 - a truncated answer: computed here instead
+                pass
+        return self.func()   # the child failed: here, where an error reaches the build as usual
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+    def __enter__(self) -> "Background":
         return self
 
     def __exit__(self, *exc) -> None:

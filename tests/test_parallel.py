@@ -81,3 +81,53 @@ def test_a_stream_closed_inside_another_leaves_the_outer_one_working(monkeypatch
         assert parallel._job is outer_job                  # not undone by the inner stream
         assert list(outer) == [i + 1 for i in range(1000)]
     assert parallel._job is None
+
+
+def _alive(pid: int) -> bool:
+    """Still a process (a reaped child is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_background_answers_from_a_child_and_leaves_nothing(monkeypatch):
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    with parallel.Background(lambda: {"pid": os.getpid(), "data": list(range(5))}) as job:
+        assert job.pid is not None and job.pid != os.getpid()
+        child = job.pid
+        value = job.result()
+    assert value == {"pid": child, "data": [0, 1, 2, 3, 4]}
+    assert job.pid is None and job.fd is None
+    # Not asked for: the child is stopped and reaped at the end of the block.
+    import time
+    with parallel.Background(lambda: time.sleep(60)) as job:
+        child = job.pid
+    assert child and not _alive(child)
+
+
+def test_background_computes_here_when_the_child_fails_or_cannot_run(monkeypatch):
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    parent = os.getpid()
+
+    def only_here():
+        if os.getpid() != parent:
+            raise RuntimeError("fails in the child")
+        return "here"
+    with parallel.Background(only_here) as job:
+        assert job.pid is not None
+        assert job.result() == "here"          # the child failed: computed in this process
+    with parallel.Background(threading.Lock) as job:   # an answer that cannot be pickled
+        assert job.pid is not None
+        assert type(job.result()) is type(threading.Lock())
+    for why in ("threads", "one core", "asked"):
+        if why == "threads":
+            monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
+        if why == "one core":
+            monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+            monkeypatch.setenv("KYODO_JOBS", "1")
+        with parallel.Background(os.getpid, fork=why != "asked") as job:
+            assert job.pid is None and job.result() == parent, why

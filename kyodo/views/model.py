@@ -11,7 +11,7 @@ from kyodo.load.images import image_size
 from kyodo.markdown.render import Markdown, Rendered
 from kyodo.model.content import Content
 from kyodo.core.taxonomy import Taxonomy, Term
-from kyodo.parallel import pimap
+from kyodo.parallel import MIN_ITEMS, Background, pimap
 from kyodo.cache import Cache, cache_root
 from kyodo.views.bodies import Bodies
 from kyodo.views.counts import Stats, count
@@ -79,55 +79,79 @@ _DERIVED: list = []    # [(taxonomy, site, key, stats, related slugs)]: the last
 
 
 def _derived(content: Content):
-    """Counts, and a function giving the related cases (called while the case
-    texts are rendered): the same as last time when no case's front matter,
-    order or settings changed (``serve`` saving a case body, for example). The
-    settings are compared as the very same objects (kyodo.model.assemble.Memo
-    keeps them while their files are unchanged)."""
+    """Counts, and a function that starts finding the related cases (while the
+    case texts are rendered) and returns a :class:`Related`: the same as last
+    time when no case's front matter, order or settings changed (``serve``
+    saving a case body, for example). The settings are compared as the very
+    same objects (kyodo.model.assemble.Memo keeps them while their files are
+    unchanged)."""
     cases = content.cases
     key = None
     if all(c.meta_digest for c in cases):
         key = (repr(content.site.crosstabs), tuple((c.slug, c.meta_digest) for c in cases))
         for tax, site, known_key, stats, slugs in _DERIVED:
             if tax is content.taxonomy and site is content.site and known_key == key:
-                by_slug = {c.slug: c for c in cases}
-                known = {s: [by_slug[o] for o in others] for s, others in slugs.items()}
-                return stats, lambda: known
+                return stats, lambda: Related(cases, known=slugs)
     stats = count(cases, content.taxonomy, content.site.crosstabs)
     _DERIVED.clear()
 
-    def related_cases() -> dict:
-        rel = _related(content)
+    def remember(slugs: dict) -> None:
         if key is not None:
-            _DERIVED[:] = [(content.taxonomy, content.site, key, stats,
-                            {s: [o.slug for o in others] for s, others in rel.items()})]
-        return rel
-    return stats, related_cases
+            _DERIVED[:] = [(content.taxonomy, content.site, key, stats, slugs)]
+    return stats, lambda: Related(cases, cache_root(content.root), remember)
 
 
-def _related(content: Content) -> dict:
-    """Related cases, from the build cache when every case has the same terms in the
-    same order as last time (a rebuild after a body edit, in a new process)."""
-    cases = content.cases
-    cache = Cache(cache_root(content.root), "related")
-    h = hashlib.blake2b(digest_size=20)
-    for c in cases:
-        h.update(c.slug.encode("utf-8", "surrogatepass") + b":")
-        for t in c.all_terms():
-            h.update(t.facet.encode() + b"/" + t.slug.encode("utf-8", "surrogatepass") + b",")
-        h.update(b";")
-    key = h.hexdigest()
-    known = cache.get_json("related") if cache.dir is not None else None
-    if isinstance(known, dict) and known.get("key") == key and isinstance(known.get("related"), dict):
-        by_slug = {c.slug: c for c in cases}
-        try:
-            return {s: [by_slug[o] for o in others] for s, others in known["related"].items()}
-        except (KeyError, TypeError):
-            pass
-    rel = related(cases)
-    if cache.dir is not None:
-        cache.put_json("related", {"key": key, "related": {s: [o.slug for o in others] for s, others in rel.items()}})
-    return rel
+class Related:
+    """The related cases of every case (kyodo.views.related): from the build
+    cache when every case has the same terms in the same order as last time (a
+    rebuild after a body edit, in a new process), else found in a forked child
+    while this process renders the texts. :meth:`result` gives slug -> cases."""
+
+    def __init__(self, cases: list, root=None, remember=None, known: dict | None = None):
+        self.cases, self.remember, self.known = cases, remember, known
+        self.job = self.cache = None
+        if known is not None:
+            return
+        self.cache = Cache(root, "related")
+        h = hashlib.blake2b(digest_size=20)
+        for c in cases:
+            h.update(c.slug.encode("utf-8", "surrogatepass") + b":")
+            for t in c.all_terms():
+                h.update(t.facet.encode() + b"/" + t.slug.encode("utf-8", "surrogatepass") + b",")
+            h.update(b";")
+        self.key = h.hexdigest()
+        stored = self.cache.get_json("related") if self.cache.dir is not None else None
+        if isinstance(stored, dict) and stored.get("key") == self.key and isinstance(stored.get("related"), dict) \
+                and self._valid(stored["related"]):
+            self.known = stored["related"]
+            return
+        self.job = Background(lambda: {s: [o.slug for o in others] for s, others in related(cases).items()},
+                              fork=len(cases) >= MIN_ITEMS)
+
+    def _valid(self, slugs) -> bool:
+        slugs_known = {c.slug for c in self.cases}
+        return all(isinstance(v, list) and all(o in slugs_known for o in v) for v in slugs.values())
+
+    def result(self) -> dict:
+        slugs = self.known
+        if slugs is None:
+            slugs = self.job.result()
+            if self.cache.dir is not None:
+                self.cache.put_json("related", {"key": self.key, "related": slugs})
+        if self.remember is not None:
+            self.remember(slugs)
+        by_slug = {c.slug: c for c in self.cases}
+        return {s: [by_slug[o] for o in others] for s, others in slugs.items()}
+
+    def close(self) -> None:
+        if self.job is not None:
+            self.job.close()
+
+    def __enter__(self) -> "Related":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def prepare(content: Content) -> SiteView:
@@ -155,14 +179,15 @@ def prepare(content: Content) -> SiteView:
     rendered = [bodies.lookup(k) for k in keys]
     fresh = [i for i, r in enumerate(rendered) if r is None]   # only bodies that changed are rendered:
     missing = []   # plain texts here (handing one to a worker and back costs more), the others on all cores
-    for i in fresh:
-        rendered[i] = md.render_plain(args[i][0], args[i][3])
-        if rendered[i] is None:
-            missing.append(i)
-    with pimap(lambda j: md.render(*args[missing[j]]), len(missing)) as stream:
-        related_cases = related_of()   # here, while the workers render the texts
-        for i, r in zip(missing, stream):
-            rendered[i] = r
+    with related_of() as finding:   # the related cases: in a child meanwhile (kyodo.parallel.Background)
+        for i in fresh:
+            rendered[i] = md.render_plain(args[i][0], args[i][3])
+            if rendered[i] is None:
+                missing.append(i)
+        with pimap(lambda j: md.render(*args[missing[j]]), len(missing)) as stream:
+            for i, r in zip(missing, stream):
+                rendered[i] = r
+        related_cases = finding.result()
     bodies.keep(keys, rendered, len(fresh))
     results = [collect(item, r) for item, r in zip(items, rendered)]
     case_html = {c.slug: r for c, r in zip(content.cases, results)}
