@@ -88,3 +88,33 @@ def test_pagination():
     assert pages[0].prev_url is None and pages[0].next_url == "partner/npo/page/2/"
     assert paginate([], 30, "x/")[0].items == []
     assert paginate(list(range(300)), 10, "x/")[14].numbers() == [1, None, 14, 15, 16, None, 30]
+
+
+def test_related_from_a_child_and_from_a_damaged_cache_equal_related(tmp_path, monkeypatch):
+    """kyodo.views.model.Related: found in a forked child for many cases; a cache
+    entry with the right key but a wrong shape is found again, never trusted."""
+    from kyodo import parallel
+    from kyodo.cache import Cache
+    from kyodo.views.model import Related
+
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    tax = taxonomy()
+    rng = random.Random(11)
+    cases = [case(tax, f"c{i}", who=rng.sample(["a", "b", "c"], rng.randint(1, 3)),
+                  lead=rng.sample(["x", "y"], rng.randint(1, 2)), dept=[rng.choice(["d1", "d2", "d3", "d4"])])
+             for i in range(parallel.MIN_ITEMS)]
+    expected = {s: [o.slug for o in others] for s, others in related(cases).items()}
+    with Related(cases, tmp_path) as found:
+        assert found.job is not None and found.job.pid is not None      # really in a child
+        got = found.result()
+    assert {s: [o.slug for o in others] for s, others in got.items()} == expected
+    assert all(o is next(c for c in cases if c.slug == o.slug) for others in got.values() for o in others)
+    key = found.key
+    for damaged in ({"c0": [[1]]}, {"c0": ["nobody"]}, {"c0": "c1"}, {"c0": [None]}):
+        Cache(tmp_path, "related").put_json("related", {"key": key, "related": damaged})
+        with Related(cases, tmp_path) as again:
+            assert again.known is None, damaged
+            assert {s: [o.slug for o in others] for s, others in again.result().items()} == expected
+    with Related(cases, tmp_path) as cached:    # the good entry written back is used as it is
+        assert cached.job is None and cached.known == expected

@@ -130,7 +130,8 @@ class Related:
 
     def _valid(self, slugs) -> bool:
         slugs_known = {c.slug for c in self.cases}
-        return all(isinstance(v, list) and all(o in slugs_known for o in v) for v in slugs.values())
+        return all(isinstance(v, list) and all(type(o) is str and o in slugs_known for o in v)
+                   for v in slugs.values())
 
     def result(self) -> dict:
         slugs = self.known
