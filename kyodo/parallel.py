@@ -201,3 +201,33 @@ class Background:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+_LATER: list[Background] = []
+
+
+def later(func: Callable[[], None], fork: bool = True) -> None:
+    """Run ``func`` (work nobody waits for, such as writing the build cache) in a
+    forked child while this process goes on, where that is safe (see
+    :class:`Background`; ``fork=False`` for small work); else here, at once.
+    :func:`finish` waits for it.
+    A child that was never waited for dies with this process: its cache file is
+    then simply not written (each is written whole or not at all)."""
+    def run() -> None:
+        func()
+    job = Background(run, fork=fork)
+    if job.pid is None:
+        func()
+    else:
+        _LATER.append(job)
+
+
+def finish() -> None:
+    """Wait for the work handed to :func:`later` (done here if a child failed).
+    A command calls it before it returns, and a build before it reads the cache."""
+    while _LATER:
+        job = _LATER.pop(0)
+        try:
+            job.result()
+        finally:
+            job.close()

@@ -131,3 +131,32 @@ def test_background_computes_here_when_the_child_fails_or_cannot_run(monkeypatch
             monkeypatch.setenv("KYODO_JOBS", "1")
         with parallel.Background(os.getpid, fork=why != "asked") as job:
             assert job.pid is None and job.result() == parent, why
+
+
+def test_later_writes_in_a_child_and_finish_waits_for_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    parent = os.getpid()
+    out = tmp_path / "written"
+
+    def write() -> None:
+        import time
+        time.sleep(0.2)
+        out.write_text(str(os.getpid()))
+    parallel.later(write)
+    assert len(parallel._LATER) == 1 and not out.exists()     # the parent went on at once
+    parallel.finish()
+    assert parallel._LATER == [] and out.read_text() != str(parent)   # written by the child, waited for
+
+    parallel.later(write, fork=False)                           # small work: here, at once
+    assert parallel._LATER == [] and out.read_text() == str(parent)
+
+    out.unlink()
+
+    def fails_in_the_child() -> None:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        out.write_text("here")
+    parallel.later(fails_in_the_child)
+    parallel.finish()
+    assert out.read_text() == "here"                            # done here instead

@@ -20,6 +20,7 @@ from kyodo import paths
 from kyodo.commands import snapshot
 from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.cache import cache_root
+from kyodo.parallel import finish
 from kyodo.write.output import check_out_dir
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ def build(content_dir: Path, out_dir: Path, with_search: bool = True, with_pdf: 
     try:
         return _build(content_dir, out_dir, with_search, with_pdf, full, memo, keep_search)
     finally:
+        finish()   # the cache files written by children meanwhile (kyodo.parallel.later)
         if collecting:
             gc.enable()
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kyodo.errors import ContentError, Problem
 from kyodo.model.assemble import load_content
+from kyodo.parallel import finish
 from kyodo.views.model import SiteView, prepare
 
 
@@ -29,6 +30,8 @@ def run(content_dir: Path) -> int:
     except ContentError as exc:
         report(exc.problems, sys.stdout)
         return 1
+    finally:
+        finish()   # the cache files written by children meanwhile (kyodo.parallel.later)
     for warning in view.content.warnings:
         print(warning)
     drafts = f"（下書き {view.content.drafts} 件は除外）" if view.content.drafts else ""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kyodo import paths
 from kyodo.commands.check import report, validate
+from kyodo.parallel import finish
 from kyodo.errors import ContentError, UsageError, one_line
 from kyodo.write.output import OutputLock, check_out_dir
 
@@ -28,6 +29,7 @@ def run(content_dir: Path, out_dir: Path, years: list[str] | None = None,
     try:
         check_out_dir(out_dir, [content_dir, paths.TEMPLATES, paths.ASSETS])
         view = validate(content_dir)
+        finish()   # the cache files written by children meanwhile (kyodo.parallel.later)
         selection = parse_selection(years or [], filters or [], view.taxonomy)
         made = make_pdf(view, selection)
         target = Path(out_dir) / made.booklet.file_name

@@ -19,7 +19,7 @@ from kyodo.load import frontmatter
 from kyodo.load.content import discover, optional_yaml, read_settings
 from kyodo.load.images import folder_state
 from kyodo.model.content import Content
-from kyodo.parallel import pimap
+from kyodo.parallel import MIN_ITEMS, finish, later, pimap
 from kyodo.paths import display_path, display_paths
 from kyodo.validate.case import CaseValidator
 from kyodo.validate.guideline import build_chapter
@@ -112,6 +112,7 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
     """Load ``root``; raise :class:`ContentError` listing every problem."""
     root = Path(root)
     problems = Problems()
+    finish()   # the last build's cache files, if a child is still writing them
     if not root.is_dir():
         problems.add(display_path(root), 1, "フォルダ", "コンテンツのフォルダがありません")
         raise ContentError(problems.sorted())
@@ -239,7 +240,7 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
     if problems:
         raise ContentError(problems.sorted())
     if store is not None:
-        store.save()
+        later(store.save, fork=len(case_files) >= MIN_ITEMS)   # in a child while this process goes on
     cases.sort(key=case_order)
     chapters.sort(key=lambda ch: (ch.order, ch.slug))
     found = witnesses(readings, texts, owners) if readings_doc else {}

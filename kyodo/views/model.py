@@ -11,7 +11,7 @@ from kyodo.load.images import image_size
 from kyodo.markdown.render import Markdown, Rendered
 from kyodo.model.content import Content
 from kyodo.core.taxonomy import Taxonomy, Term
-from kyodo.parallel import MIN_ITEMS, Background, pimap
+from kyodo.parallel import MIN_ITEMS, Background, later, pimap
 from kyodo.cache import Cache, cache_root
 from kyodo.views.bodies import Bodies
 from kyodo.views.counts import Stats, count
@@ -199,7 +199,7 @@ def prepare(content: Content) -> SiteView:
             images.add(case.image.src)
     if problems:
         raise ContentError(problems.sorted())
-    bodies.save()
+    later(bodies.save, fork=len(items) >= MIN_ITEMS)   # in a child while this process plans the pages
 
     explained: dict[Term, str] = {}
     for ch in content.chapters:
