@@ -63,9 +63,14 @@ def workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
+def _can_fork() -> bool:
+    """Forked workers can run: two cores or more, no other thread in this process
+    (forking one can deadlock, e.g. the development server), a system with fork."""
+    return workers() >= 2 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
 def _in_process(count: int, min_items: int) -> bool:
-    return (count < min_items or workers() < 2 or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods())
+    return count < min_items or not _can_fork()
 
 
 def pimap(func: Callable[[int], object], count: int, min_items: int = MIN_ITEMS) -> "Stream":
@@ -147,8 +152,7 @@ class Background:
         self.func = func
         self.pid: int | None = None
         self.fd: int | None = None
-        if not fork or workers() < 2 or threading.active_count() > 1 \
-                or "fork" not in multiprocessing.get_all_start_methods():
+        if not fork or not _can_fork():
             return
         parent = os.getpid()
         read, write = os.pipe()
@@ -213,9 +217,7 @@ def later(func: Callable[[], None], fork: bool = True) -> None:
     :func:`finish` waits for it.
     A child that was never waited for dies with this process: its cache file is
     then simply not written (each is written whole or not at all)."""
-    def run() -> None:
-        func()
-    job = Background(run, fork=fork)
+    job = Background(func, fork=fork)
     if job.pid is None:
         func()
     else:

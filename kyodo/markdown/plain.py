@@ -75,11 +75,11 @@ def _table(lines: list[str], i: int) -> tuple[list, list, list, int] | None:
     table at ``lines[i]``, else None."""
     if i + 2 >= len(lines):
         return None
-    head, rule = _cells(lines[i]), _cells(lines[i + 1])
-    if head is None or rule is None or len(head) != len(rule):
+    head, rule = _cells(lines[i]), lines[i + 1]
+    if head is None or len(rule) < 2 or rule[0] != "|" or rule[-1] != "|" or rule.count("|") != len(head) + 1:
         return None
     aligns = []
-    for cell in lines[i + 1][1:-1].split("|"):
+    for cell in rule[1:-1].split("|"):
         m = _DELIMITER.fullmatch(cell)
         if m is None:
             return None

@@ -39,12 +39,7 @@ class CaseItems:
         return head + "".join(r for k, r in rows.items() if k != skip) + tail
 
     @jinja2.pass_context
-    def __call__(self, ctx, case, skip: str = "") -> Markup:
-        """One case (partials/case_item.html)."""
-        return Markup(self._item(case, skip).replace(ROOT, ctx.get("root", "")))
-
-    @jinja2.pass_context
-    def many(self, ctx, cases, skip: str = "") -> Markup:
+    def __call__(self, ctx, cases, skip: str = "") -> Markup:
         """The items of a whole list, one after another (partials/case_list.html):
         one call per list rather than a loop of calls in the template."""
         return Markup("".join([self._item(case, skip) for case in cases]).replace(ROOT, ctx.get("root", "")))

@@ -12,7 +12,7 @@ from kyodo.views.model import SiteView
 from kyodo.views.page import Page
 
 
-PER_PROCESS = ("case_item", "case_items", "fragment")   # made again by every renderer, never kept
+PER_PROCESS = ("case_items", "fragment")   # made again by every renderer, never kept
 
 
 class Renderer:
@@ -34,9 +34,8 @@ class Renderer:
             "nav": nav or {},           # menus (kyodo.views.sources): links to planned pages only
             # the pages a main-menu item links to exactly (it is the current item there)
             "nav_here": frozenset(i.url for i in (nav or {}).get("main", ()) if not i.fragment),
-            "case_item": CaseItems(env, list(view.taxonomy)),   # a case in a list, rendered once
+            "case_items": CaseItems(env, list(view.taxonomy)),   # the cases of a list, each rendered once
         }
-        self.common["case_items"] = self.common["case_item"].many
         self.common["fragment"] = Fragments(env, self.common)  # the header and footer, once per input
 
     @classmethod
@@ -44,8 +43,7 @@ class Renderer:
         """A renderer for the shared context a previous build kept (kyodo/commands/snapshot.py)."""
         self = cls.__new__(cls)
         self.env, self.view = env, None
-        self.common = dict(common, case_item=CaseItems(env, common["facets"]))
-        self.common["case_items"] = self.common["case_item"].many
+        self.common = dict(common, case_items=CaseItems(env, common["facets"]))
         self.common["fragment"] = Fragments(env, self.common)
         return self
 
