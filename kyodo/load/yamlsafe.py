@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from kyodo.load import yamlsimple
+
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TAG = "tag:yaml.org,2002:"
@@ -135,6 +137,10 @@ def load(text: str, first_line: int = 1) -> Loaded:
     Never raises for bad input: problems are returned in ``issues`` and
     ``data`` is None then.
     """
+    if not FORBIDDEN.search(text):
+        simple = yamlsimple.parse(text, first_line, _simple_scalar)
+        if simple is not None:   # the usual front matter, read without the composer: the same result
+            return Loaded(simple[0], simple[1], [])
     at = Lines(text, first_line)
     deep = _too_deep(text, at)
     if deep:
@@ -172,6 +178,18 @@ def load(text: str, first_line: int = 1) -> Loaded:
         return Loaded(data, lines, [])
     finally:
         loader.dispose()
+
+
+def _simple_scalar(tag: str, value: str) -> tuple | None:
+    """A plain non-string scalar for kyodo.load.yamlsimple, as ``_inspect`` builds
+    it: ``(value,)``, or None when the full loader would report it."""
+    if tag not in ALLOWED_TAGS:
+        return None
+    node = yaml.ScalarNode(tag, value)
+    built: dict = {}
+    if _scalar_issue(node, built):
+        return None
+    return (built[id(node)],)
 
 
 def _too_deep(text: str, at: Lines) -> YamlIssue | None:
