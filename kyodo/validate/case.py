@@ -67,6 +67,9 @@ class CaseValidator:
         self.aliases.update({"年度": "fiscal_year", "題名": "title", "タイトル": "title", "要約": "summary",
                              "概要": "summary", "year": "fiscal_year", "tags": "", "date": "updated"})
         self.stage_lookup = {fold(n): s for s in site.process_stages for n in (s.slug, s.label)}
+        # (facet, value as written) -> its terms, for values that had no problem: the same
+        # lists are written in thousands of files
+        self._terms: dict[tuple, tuple[Term, ...]] = {}
 
     def validate(self, doc: Document, problems: Problems) -> Case | None:
         c = Checker(doc, problems)
@@ -129,10 +132,27 @@ class CaseValidator:
         return value
 
     def _facet(self, c: Checker, facet: Facet, m: dict) -> tuple[Term, ...]:
+        value = m.get(facet.key)
+        if type(value) is list and all(type(v) is str for v in value):
+            memo = (facet.key, True, *value)
+        elif type(value) is str:
+            memo = (facet.key, False, value)
+        else:
+            return self._facet_terms(c, facet, value, facet.key in m)
+        terms = self._terms.get(memo)
+        if terms is None:
+            ok = c.ok
+            c.ok = True
+            terms = self._facet_terms(c, facet, value, True)
+            if c.ok and len(self._terms) < 50000:
+                self._terms[memo] = terms
+            c.ok = ok and c.ok
+        return terms
+
+    def _facet_terms(self, c: Checker, facet: Facet, value, written: bool) -> tuple[Term, ...]:
         key = facet.key
-        value = m.get(key)
         if value is None or value == [] or value == "":
-            c.error((key,) if key in m else (),
+            c.error((key,) if written else (),
                     f"「{key}」（{facet.label}）は必須です。次から選んで書いてください: {facet.allowed()}", field=key)
             return ()
         if self._list_slip(c, facet, value):
