@@ -133,6 +133,7 @@ class CaseStore:
         self.entries: dict[str, dict] = {}
         self.used: set[str] = set()
         self.changed = False
+        self.pending: list[tuple] = []   # cases put since the last save, encoded when it writes
         if self.path is not None:
             try:
                 data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -172,24 +173,32 @@ class CaseStore:
             return None
         return case, notices, list(entry.get("strings", []))
 
-    def put(self, case: Case, notices: list[str], strings: list[str]) -> None:
-        try:   # the codec carries exactly the types it knows; anything else is validated every time
-            record = {name: v if type(v) in _PLAIN else _enc(v)
-                      for name in _FIELDS for v in (getattr(case, name),)}
-            terms = {k: [t.slug for t in ts] for k, ts in case.terms.items()}
-            if any(self.terms.get((k, s)) is None for k, slugs in terms.items() for s in slugs):
-                return
-        except (Unstorable, TypeError, ValueError):
-            return
-        entry = {"meta": case.meta_digest, "case": record, "terms": terms}
-        if notices:   # near-duplicate organisation names: said again on every build
-            entry["notices"] = [[n.line, n.field, n.message] for n in notices]
-        if strings:
-            entry["strings"] = list(strings)
+    def put(self, case: Case, notices: list, strings: list[str]) -> None:
+        """Keep ``case`` (validated without a problem); it is encoded by :meth:`save`,
+        which a build runs in a child while it goes on (kyodo.parallel.later)."""
         key = self.key(case.digest, case.source)
-        self.entries[key] = entry
+        self.pending.append((key, case, list(notices), list(strings)))
         self.used.add(key)
         self.changed = True
+
+    def _encode(self) -> None:
+        for key, case, notices, strings in self.pending:
+            try:   # the codec carries exactly the types it knows; anything else is validated every time
+                record = {name: v if type(v) in _PLAIN else _enc(v)
+                          for name in _FIELDS for v in (getattr(case, name),)}
+                terms = {k: [t.slug for t in ts] for k, ts in case.terms.items()}
+                if any(self.terms.get((k, s)) is None for k, slugs in terms.items() for s in slugs):
+                    raise Unstorable("term")
+            except (Unstorable, TypeError, ValueError):
+                self.entries.pop(key, None)
+                continue
+            entry = {"meta": case.meta_digest, "case": record, "terms": terms}
+            if notices:   # near-duplicate organisation names: said again on every build
+                entry["notices"] = [[n.line, n.field, n.message] for n in notices]
+            if strings:
+                entry["strings"] = strings
+            self.entries[key] = entry
+        self.pending = []
 
     def _terms(self, slugs: dict) -> dict:
         out = {}
@@ -204,6 +213,7 @@ class CaseStore:
         """Keep the files of this build only; this folder's store of any other environment goes."""
         if self.path is None:
             return
+        self._encode()
         if set(self.entries) != self.used:
             self.entries = {k: v for k, v in self.entries.items() if k in self.used}
             self.changed = True
