@@ -267,3 +267,19 @@ def test_settings_naming_missing_chapters_fail_check_not_only_build(tmp_path):
     problems = problems_for(tmp_path, {"a.md": case_text()}, site=site, guideline={"about.md": chapter})
     assert [(p.line, p.field) for p in problems] == [(5, "booklet.guideline[2]"), (6, "booklet.intro_chapter")]
     assert all(p.path.endswith("site.yml") and "guideline/ にある章: about" in p.message for p in problems)
+
+
+def test_a_value_written_again_in_other_files_is_judged_the_same_every_time(tmp_path):
+    """Facet values are remembered once they validated (kyodo/validate/case.py): a
+    wrong value is still reported in every file, on its own line, and a good one
+    gives the same terms in every file."""
+    bad = case_text(partner="[区民, 宇宙人]")
+    cases = {"a.md": bad, "b.md": case_text(partner="[区民, NPO法人]"), "c.md": bad.replace("---\n", "---\n# 1 行ずれる\n", 1),
+             "d.md": case_text(partner="[区民, NPO法人]")}
+    problems = problems_for(tmp_path, cases)
+    (a,) = only(problems, "a.md")
+    (c,) = only(problems, "c.md")
+    assert "宇宙人" in a.message and "宇宙人" in c.message and c.line == a.line + 1
+    assert not [p for p in problems if p.path.endswith(("b.md", "d.md"))]
+    good = load_content(make_content(tmp_path / "ok", {k: v for k, v in cases.items() if k in ("b.md", "d.md")}))
+    assert [[t.slug for t in c.terms["partner"]] for c in good.cases] == [["resident", "npo"]] * 2
