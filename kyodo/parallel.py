@@ -171,6 +171,11 @@ class Background:
         os.close(write)
         self.pid, self.fd = pid, read
 
+    @property
+    def forked(self) -> bool:
+        """The value is being computed in a child (:meth:`result` waits for it)."""
+        return self.pid is not None
+
     def result(self):
         if self.pid is None:
             return self.func()

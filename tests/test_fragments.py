@@ -116,3 +116,57 @@ def test_a_template_mistake_in_a_fragment_is_a_message_naming_the_template(tmp_p
         template, url, root, context = "page.html", "x/", "../", {}
     with pytest.raises(UsageError, match="テンプレート.*x/"):
         renderer.render(FakePage())
+
+
+def _cases(n: int):
+    """``n`` cases of the test taxonomy of tests/test_views.py."""
+    from tests.test_views import case, taxonomy
+    tax = taxonomy()
+    return tax, [case(tax, f"c{i}", who=["a", "c"][: 1 + i % 2], lead=["x"], dept=["d2"]) for i in range(n)]
+
+
+def test_list_items_made_in_another_process_are_the_ones_made_here():
+    """kyodo/render/items.py: parts rendered by ``parts_for`` and adopted give the
+    same lists, on every root and with every facet left out, as parts made on demand."""
+    from kyodo.render.items import CaseItems
+
+    tax, cases = _cases(12)
+    env = make_env(paths.TEMPLATES)
+    lazy, early = CaseItems(env, list(tax)), CaseItems(env, list(tax))
+    early.adopt(CaseItems(env, list(tax)).parts_for(cases))
+    assert set(early.memo) == {c.slug for c in cases} and not lazy.memo
+    for root in ("", "../", "../../"):
+        for skip in ("", "who", "dept"):
+            assert early({"root": root}, cases[::-1], skip) == lazy({"root": root}, cases[::-1], skip)
+    assert lazy.memo == early.memo
+
+
+def test_a_template_mistake_in_the_items_is_left_to_the_pages(tmp_path):
+    """``parts_for`` gives nothing when the item template fails: each page then
+    reports the mistake with its own name (Renderer.render), never a traceback here."""
+    from kyodo.render.items import PARTS, CaseItems
+
+    tax, cases = _cases(3)
+    env = _env({PARTS: "{% macro head(case) %}{{ case.no_such_field }}{% endmacro %}"
+                        "{% macro row(case, facet) %}{% endmacro %}{% macro tail() %}{% endmacro %}"})
+    assert CaseItems(env, list(tax)).parts_for(cases) == {}
+
+
+def test_the_early_items_are_taken_only_for_many_pages(monkeypatch):
+    """kyodo.commands.pipeline.EarlyItems: rendered in a child for a large site and
+    taken when the workers render many pages; for a few pages the child is stopped."""
+    from kyodo import parallel
+    from kyodo.commands.pipeline import EarlyItems
+
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    tax, cases = _cases(parallel.MIN_ITEMS)
+    with EarlyItems(cases, tax) as early:
+        assert early.job.forked                 # really in a child
+        early.adopt(parallel.MIN_ITEMS)
+        assert set(early.items.memo) == {c.slug for c in cases} and not early.job.forked
+    with EarlyItems(cases, tax) as few:
+        few.adopt(10)
+        assert not few.items.memo and not few.job.forked
+    with EarlyItems(cases[:10], tax) as small:  # a small site: no child at all
+        assert not small.job.forked

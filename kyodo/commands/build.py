@@ -109,12 +109,23 @@ def _build(content_dir: Path, out_dir: Path, with_search: bool, with_pdf: bool, 
             taken = snapshot.before(content_dir, out_dir, keep_search)
         else:
             snapshot.forget(content_dir, out_dir)
-    from kyodo.commands.check import validate
+    from kyodo.commands.pipeline import EarlyItems
+    from kyodo.model.assemble import load_content
+    from kyodo.views.model import prepare
+
+    content = load_content(content_dir, memo)
+    early = EarlyItems(content.cases, content.taxonomy)   # in a child while the view is prepared
+    with early:
+        return _write(content_dir, out_dir, with_search, with_pdf, full, memo, keep_search, started, phase,
+                      taken, prepare(content), early)
+
+
+def _write(content_dir: Path, out_dir: Path, with_search: bool, with_pdf: bool, full: bool, memo,
+           keep_search: bool, started: float, phase, taken, view, early) -> Result:
     from kyodo.commands.pipeline import write_site
     from kyodo.commands.preview import Built
     from kyodo.write.update import open_output
 
-    view = validate(content_dir, memo)
     phase("読み込み")
     output = open_output(out_dir, [content_dir, paths.TEMPLATES, paths.ASSETS], cache_root(content_dir), full)
     with output:
@@ -129,7 +140,7 @@ def _build(content_dir: Path, out_dir: Path, with_search: bool, with_pdf: bool, 
                 prepared.append(snapshot.prepare(taken, content_dir, view, pages, renderer, site_fp, front))
             except Exception:   # noqa: BLE001 - only the next build's shortcut is lost
                 prepared.append(None)
-        count = write_site(view, output, with_search, phase, keep_search, published, during=keep)
+        count = write_site(view, output, with_search, phase, keep_search, published, during=keep, early=early)
         written = output.commit()
         phase("入れ替え")
     pages, renderer, site_fp, front = published

@@ -34,6 +34,19 @@ class CaseItems:
             self.memo[case.slug] = parts
         return parts
 
+    def parts_for(self, cases) -> dict:
+        """The parts of every case in ``cases`` (slug -> parts), for :meth:`adopt`
+        in another process; empty when a template fails (each page then reports
+        it as it is rendered)."""
+        try:
+            return {case.slug: self._parts(case) for case in cases}
+        except jinja2.TemplateError:
+            return {}
+
+    def adopt(self, parts: dict) -> None:
+        """Take parts rendered by :meth:`parts_for` (the same templates and cases)."""
+        self.memo.update(parts)
+
     def _item(self, case, skip: str) -> str:
         head, rows, tail = self._parts(case)
         return head + "".join(r for k, r in rows.items() if k != skip) + tail

@@ -16,7 +16,8 @@ PER_PROCESS = ("case_items", "fragment")   # made again by every renderer, never
 
 
 class Renderer:
-    def __init__(self, env: jinja2.Environment, view: SiteView, nav: dict | None = None):
+    def __init__(self, env: jinja2.Environment, view: SiteView, nav: dict | None = None,
+                 items: CaseItems | None = None):
         self.env = env
         self.view = view
         self.common = {
@@ -34,7 +35,8 @@ class Renderer:
             "nav": nav or {},           # menus (kyodo.views.sources): links to planned pages only
             # the pages a main-menu item links to exactly (it is the current item there)
             "nav_here": frozenset(i.url for i in (nav or {}).get("main", ()) if not i.fragment),
-            "case_items": CaseItems(env, list(view.taxonomy)),   # the cases of a list, each rendered once
+            # the cases of a list, each rendered once
+            "case_items": items if items is not None else CaseItems(env, list(view.taxonomy)),
         }
         self.common["fragment"] = Fragments(env, self.common)  # the header and footer, once per input
 
