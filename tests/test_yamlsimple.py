@@ -114,7 +114,7 @@ WORDS = ["x", "区民", "2024", "2024-02-29", "2024-02-30", "0x1F", "1_000", "1e
 KEYS = ["title", "fiscal_year", "a1", "_x", "年度", "2024", "x-y", "on", "null", "<<", "'k'", "- ", "-", "#c", ""]
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from([0, 0, 0, 1, 2, 2, 4]), st.sampled_from(KEYS),
                           st.sampled_from([": ", ":", " ", ": - ", ":  "]), st.sampled_from(WORDS)),
                 min_size=1, max_size=10),
@@ -165,7 +165,7 @@ def block(draw, indent: int = 0, depth: int = 0) -> list[str]:
 FLAWS = ["  continued", "- x", "# note", "", "a: b: c", "title: again", "\tx: 1", " odd: 1", "x # c", "|"]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(block(), st.lists(st.tuples(st.integers(0, 40), st.sampled_from(FLAWS)), max_size=2), st.sampled_from([1, 2]))
 def test_generated_documents_are_read_as_the_full_loader_reads_them(lines, flaws, first_line):
     for at, flaw in flaws:
