@@ -178,52 +178,25 @@ class _Reader:
     def flow(self, text: str, line: int, depth: int, path: tuple) -> list:
         """``[a, "b", 'c']`` on one line: no nesting, no mappings, no empty items."""
         out: list = []
-        pos, n = 1, len(text)
+        pos = _skip(text, 1)
+        if text.startswith("]", pos):
+            return _end_of_line(text, pos + 1, out)
         while True:
-            while pos < n and text[pos] == " ":
-                pos += 1
-            if pos >= n:
-                raise _NotSimple
-            if text[pos] == "]" and not out:
-                pos += 1
-                break
             self._count(depth + 1)
             self.lines.setdefault(path + (len(out),), line)
-            if text[pos] in "\"'":
-                value, pos = _quoted(text, pos)
-            else:
-                m = _FLOW_STOP.search(text, pos)
-                end = m.start() if m else n
-                item = text[pos:end].rstrip(" ")
-                if not item or item[0] in _INDICATOR or m is None or m.group() not in ",]":
-                    raise _NotSimple
-                value, pos = self.plain(item), end
+            value, pos = self._flow_value(text, pos, "]")
             out.append(value)
-            while pos < n and text[pos] == " ":
-                pos += 1
-            if pos >= n:
-                raise _NotSimple
-            if text[pos] == "]":
-                pos += 1
-                break
-            if text[pos] != ",":
-                raise _NotSimple
-            pos += 1
-        if text[pos:].strip(" "):
-            raise _NotSimple
-        return out
-
+            pos, more = _separator(text, pos, "]")
+            if not more:
+                return _end_of_line(text, pos, out)
 
     def flow_map(self, text: str, line: int, depth: int, path: tuple) -> dict:
         """``{name: a, role: "b"}`` on one line: plain keys, scalar values."""
         out: dict = {}
-        pos, n = 1, len(text)
+        pos = _skip(text, 1)
+        if text.startswith("}", pos):
+            return _end_of_line(text, pos + 1, out)
         while True:
-            while pos < n and text[pos] == " ":
-                pos += 1
-            if pos < n and text[pos] == "}" and not out:
-                pos += 1
-                break
             m = _FLOW_KEY.match(text, pos)
             if m is None:
                 raise _NotSimple
@@ -232,30 +205,44 @@ class _Reader:
                 raise _NotSimple
             self._count(depth + 1)
             self.lines[path + (key,)] = line
-            pos = m.end()
-            if pos < n and text[pos] in "\"'":
-                value, pos = _quoted(text, pos)
-            else:
-                stop = _FLOW_STOP.search(text, pos)
-                end = stop.start() if stop else n
-                item = text[pos:end].rstrip(" ")
-                if not item or item[0] in _INDICATOR or stop is None or stop.group() not in ",}":
-                    raise _NotSimple
-                value, pos = self.plain(item), end
-            out[key] = value
-            while pos < n and text[pos] == " ":
-                pos += 1
-            if pos >= n:
-                raise _NotSimple
-            if text[pos] == "}":
-                pos += 1
-                break
-            if text[pos] != ",":
-                raise _NotSimple
-            pos += 1
-        if text[pos:].strip(" "):
+            out[key], pos = self._flow_value(text, m.end(), "}")
+            pos, more = _separator(text, pos, "}")
+            if not more:
+                return _end_of_line(text, pos, out)
+
+    def _flow_value(self, text: str, pos: int, closer: str) -> tuple:
+        """A quoted or plain scalar inside ``[ ]`` or ``{ }``: (its value, the index after it)."""
+        if text.startswith(('"', "'"), pos):
+            return _quoted(text, pos)
+        stop = _FLOW_STOP.search(text, pos)
+        if stop is None or stop.group() not in "," + closer:
             raise _NotSimple
-        return out
+        item = text[pos:stop.start()].rstrip(" ")
+        if not item or item[0] in _INDICATOR:
+            raise _NotSimple
+        return self.plain(item), stop.start()
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    return pos
+
+
+def _separator(text: str, pos: int, closer: str) -> tuple[int, bool]:
+    """After an item: (the index after ``,`` and spaces, True) or (after the closer, False)."""
+    pos = _skip(text, pos)
+    if text.startswith(closer, pos):
+        return pos + 1, False
+    if not text.startswith(",", pos):
+        raise _NotSimple
+    return _skip(text, pos + 1), True
+
+
+def _end_of_line(text: str, pos: int, value):
+    if text[pos:].strip(" "):
+        raise _NotSimple   # more after the closing bracket
+    return value
 
 
 def _quoted(text: str, start: int) -> tuple[str, int]:
