@@ -5,7 +5,9 @@ list of each of its terms, related cases): rendering the item each time was
 half of the build. The parts (templates/partials/case_item_parts.html) are
 rendered once per case and process with a marker for the page's relative
 root, and put together per list: the head, one row per facet except the
-page's own, the tail.
+page's own, the tail. A large build renders them all once, in a child, and
+the page workers share them (:meth:`CaseItems.parts_for` and
+:meth:`CaseItems.adopt`, called by kyodo.commands.pipeline.EarlyItems).
 """
 
 from __future__ import annotations
