@@ -17,10 +17,17 @@ class Node:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
 
     def iter(self):
-        for c in self.children:
-            if isinstance(c, Node):
-                yield c
-                yield from c.iter()
+        """Every element below, in document order (a stack, not nested generators:
+        each node would pass through one generator per level above it)."""
+        stack = [iter(self.children)]
+        while stack:
+            for c in stack[-1]:
+                if isinstance(c, Node):
+                    yield c
+                    stack.append(iter(c.children))
+                    break
+            else:
+                stack.pop()
 
     def _matching(self, tag: str | None, attrs: dict):
         wanted = [(k.rstrip("_").replace("_", "-"), v) for k, v in attrs.items()]
