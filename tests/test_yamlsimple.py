@@ -178,3 +178,12 @@ def test_generated_documents_are_read_as_the_full_loader_reads_them(lines, flaws
 def test_every_generated_document_without_a_flaw_takes_the_shortcut(lines):
     """The property above would pass with a shortcut that never answers."""
     assert same_as_full("\n".join(lines) + "\n")
+
+
+def test_a_failure_of_the_shortcut_is_never_the_writer_s_problem(monkeypatch):
+    """Should the shortcut ever fail, the full loader reads the text as before."""
+    def broken(*args):
+        raise IndexError("a bug in the shortcut")
+    monkeypatch.setattr(yamlsimple, "parse", broken)
+    loaded = yamlsafe.load("title: x\nfiscal_year: 2024\n")
+    assert loaded.data == {"title": "x", "fiscal_year": 2024} and not loaded.issues

@@ -138,7 +138,10 @@ def load(text: str, first_line: int = 1) -> Loaded:
     ``data`` is None then.
     """
     if not FORBIDDEN.search(text):
-        simple = yamlsimple.parse(text, first_line, _simple_scalar)
+        try:
+            simple = yamlsimple.parse(text, first_line, _simple_scalar)
+        except Exception:   # noqa: BLE001 - never expected; the full loader below reads it as ever
+            simple = None
         if simple is not None:   # the usual front matter, read without the composer: the same result
             return Loaded(simple[0], simple[1], [])
     at = Lines(text, first_line)
