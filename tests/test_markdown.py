@@ -245,7 +245,7 @@ def _plain_like(draw) -> str:
     return text
 
 
-@settings(max_examples=800, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(_plain_like(), st.booleans(), st.sampled_from(["題", "", "a&b"]))
 def test_plain_renderer_equals_markdown_it(tmp_path_factory, text, newline, title):
     if not _PLAIN_PARSERS:
