@@ -165,7 +165,7 @@ def block(draw, indent: int = 0, depth: int = 0) -> list[str]:
 FLAWS = ["  continued", "- x", "# note", "", "a: b: c", "title: again", "\tx: 1", " odd: 1", "x # c", "|"]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(block(), st.lists(st.tuples(st.integers(0, 40), st.sampled_from(FLAWS)), max_size=2), st.sampled_from([1, 2]))
 def test_generated_documents_are_read_as_the_full_loader_reads_them(lines, flaws, first_line):
     for at, flaw in flaws:
@@ -173,7 +173,7 @@ def test_generated_documents_are_read_as_the_full_loader_reads_them(lines, flaws
     same_as_full("\n".join(lines) + "\n", first_line)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(block())
 def test_every_generated_document_without_a_flaw_takes_the_shortcut(lines):
     """The property above would pass with a shortcut that never answers."""
