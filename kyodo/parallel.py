@@ -9,6 +9,7 @@ development server) work in this process.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
@@ -46,11 +47,45 @@ def die_with_parent() -> None:
         pass
 
 
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _hold_signals():
+    """Ctrl+C and SIGTERM wait while this process forks. A signal that arrived
+    during a fork would otherwise be handled in the child too, by the parent's
+    handler, before the child set its own (seen as a pool worker stuck at its
+    start while the interrupted parent waited for it). A held signal is
+    handled here once released; the children, which inherit the mask, release
+    it when their own handlers are set (:func:`_init_worker`). Threads started
+    meanwhile (a pool's) keep them held, so the main thread gets them.
+    Returns what :func:`_release_signals` needs."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+
+
+def _release_signals(held) -> None:
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """:func:`_hold_signals` for a block (a pool's children never come back to it)."""
+    held = _hold_signals()
+    try:
+        yield
+    finally:
+        _release_signals(held)
+
+
 def _init_worker(parent: int) -> None:
     # Ctrl+C and SIGTERM are handled by the parent, which stops the pool: a
     # worker ends quietly, without a KeyboardInterrupt or BrokenPipe traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):   # held by the parent while it forked (_signals_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     die_with_parent()
     if os.getppid() != parent:   # the parent died before the line above
         os._exit(1)
@@ -111,8 +146,9 @@ class Stream:
         gc.freeze()
         self.frozen = True
         try:
-            self.pool = multiprocessing.get_context("fork").Pool(n, initializer=_init_worker,
-                                                                 initargs=(os.getpid(),))
+            with _signals_held():
+                self.pool = multiprocessing.get_context("fork").Pool(n, initializer=_init_worker,
+                                                                     initargs=(os.getpid(),))
         except BaseException:
             self.close()
             raise
@@ -156,7 +192,12 @@ class Background:
             return
         parent = os.getpid()
         read, write = os.pipe()
-        pid = os.fork()
+        held = _hold_signals()   # released here after the fork, and by the child in _init_worker
+        try:
+            pid = os.fork()
+        except BaseException:
+            _release_signals(held)
+            raise
         if pid == 0:   # the child: compute, send, leave without running the parent's exit handlers
             status = 1
             try:
@@ -168,6 +209,7 @@ class Background:
                 status = 0
             finally:
                 os._exit(status)
+        _release_signals(held)
         os.close(write)
         self.pid, self.fd = pid, read
 

@@ -160,3 +160,53 @@ def test_later_writes_in_a_child_and_finish_waits_for_it(monkeypatch, tmp_path):
     parallel.later(fails_in_the_child)
     parallel.finish()
     assert out.read_text() == "here"                            # done here instead
+
+
+def _blocked() -> list[int]:
+    import signal
+    return sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, []))
+
+
+def test_stop_signals_wait_while_forking_and_are_handled_by_the_parent_alone(monkeypatch, tmp_path):
+    """kyodo.parallel holds Ctrl+C and SIGTERM while it forks (a signal caught during
+    a fork was also handled by the child with this process's handler, and left a
+    pool worker stuck at its start while the parent waited for it): one sent then
+    is handled once, here, after the fork; the child takes signals again."""
+    import signal
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    seen = tmp_path / "seen"
+
+    def handler(signum, frame):
+        with open(seen, "a") as f:
+            f.write(f"{os.getpid()}\n")
+    real_fork, at_fork = os.fork, []
+
+    def fork():
+        at_fork.append(_blocked())
+        os.kill(os.getpid(), signal.SIGTERM)   # arrives while forking
+        return real_fork()
+    before = _blocked()
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        monkeypatch.setattr(parallel.os, "fork", fork)
+        with parallel.Background(_blocked) as job:
+            assert job.forked
+            in_child = job.result()
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert int(signal.SIGTERM) in at_fork[0] and int(signal.SIGINT) in at_fork[0]   # held while forking
+    assert seen.read_text().split() == [str(os.getpid())]
+    assert int(signal.SIGTERM) not in in_child and int(signal.SIGINT) not in in_child   # released there
+    assert _blocked() == before                                                      # and here
+
+
+def test_pool_workers_take_stop_signals_again_and_the_parent_too(monkeypatch):
+    import signal
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    before = _blocked()
+    masks = parallel.pmap(lambda i: (os.getpid(), _blocked()), parallel.MIN_ITEMS)
+    assert {pid for pid, _ in masks} - {os.getpid()}                  # really in workers
+    assert all(int(signal.SIGINT) not in m and int(signal.SIGTERM) not in m for _, m in masks)
+    assert _blocked() == before
