@@ -265,7 +265,7 @@ def later(func: Callable[[], None], fork: bool = True) -> None:
     A child that was never waited for dies with this process: its cache file is
     then simply not written (each is written whole or not at all)."""
     job = Background(func, fork=fork)
-    if job.pid is None:
+    if not job.forked:
         func()
     else:
         _LATER.append(job)

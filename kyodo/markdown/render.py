@@ -271,8 +271,10 @@ class Markdown:
         """``doc_id`` prefixes footnote ids when several documents share a page;
         ``title`` names a table that has neither a caption nor a heading above it."""
         found = self.render_plain(text, title)
-        if found is not None:
-            return found
+        return found if found is not None else self.render_full(text, root, doc_id, title)
+
+    def render_full(self, text: str, root: str = "", doc_id: str = "", title: str = "") -> Rendered:
+        """:meth:`render` through markdown-it, for a text :meth:`render_plain` declined."""
         env: dict = {"docId": doc_id} if doc_id else {}
         tokens = self.md.parse(text, env)
         env.pop("_kyodo_breaks", None)

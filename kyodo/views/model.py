@@ -185,7 +185,7 @@ def prepare(content: Content) -> SiteView:
             rendered[i] = md.render_plain(args[i][0], args[i][3])
             if rendered[i] is None:
                 missing.append(i)
-        with pimap(lambda j: md.render(*args[missing[j]]), len(missing)) as stream:
+        with pimap(lambda j: md.render_full(*args[missing[j]]), len(missing)) as stream:   # declined above
             for i, r in zip(missing, stream):
                 rendered[i] = r
         related_cases = finding.result()
