@@ -9,5 +9,5 @@ if __name__ == "__main__":
     code = start(__file__, sys.argv[1:])   # hands over to .venv when there is one
     if code is not None:
         sys.exit(code)
-    from kyodo.cli import main
-    sys.exit(main())
+    from kyodo.cli import run
+    run()

@@ -1,5 +1,3 @@
-import sys
+from kyodo.cli import run
 
-from kyodo.cli import main
-
-sys.exit(main())
+run()

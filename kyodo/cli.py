@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import NoReturn
 
 from kyodo.argparse_ja import JapaneseParser, typed
 from kyodo.launcher import RUN
@@ -134,6 +135,21 @@ def main(argv: list[str] | None = None) -> int:
             pass
         print("出力の読み手（パイプの先）が先に終了したため、途中で止めました", file=sys.stderr)
         return 1
+
+
+def run(argv: list[str] | None = None) -> NoReturn:
+    """``main`` for a process of its own (build.py, ``python3 -m kyodo``, the ``kyodo``
+    command): its exit code, without tearing down what the command made object
+    by object (half a second after a build of 10,000 cases). Every file is
+    closed by then and nothing is left running (a build waits for its children);
+    only the standard streams still need flushing."""
+    code = main(argv)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a reader that has gone, a stream closed
+            pass
+    os._exit(code if isinstance(code, int) else 1)
 
 
 def _unknown_command(word: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -102,3 +103,46 @@ def test_missing_libraries_say_which_command_installs_them(monkeypatch):
     monkeypatch.setattr(launcher, "NEEDED", ("yaml", "no_such_module_for_kyodo"))
     message = launcher.missing_message()
     assert "no_such_module_for_kyodo" in message and launcher.SETUP in message and str(launcher.ROOT) in message
+
+
+
+def test_a_command_leaves_at_once_with_all_it_printed(tmp_path):
+    """build.py and ``python3 -m kyodo`` leave through kyodo.cli.run (os._exit, no
+    object-by-object teardown): everything printed still arrives, and the exit code
+    is the command's. 300 problems are far more than one pipe buffer of output."""
+    from tests.factory import case_text, make_content
+
+    content = make_content(tmp_path / "c", {f"a{i:03}.md": case_text(status=f'"bad {i}"') for i in range(300)})
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}   # buffered, as usual in a pipe
+    for head in ([str(ROOT / "build.py")], ["-m", "kyodo"]):
+        proc = subprocess.run([sys.executable, *head, "check", "--content", str(content)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+        problems = [line for line in proc.stdout.splitlines() if ": status:" in line]
+        assert proc.returncode == 1 and len(problems) == 300, proc.stderr
+        assert proc.stdout.rstrip().endswith("を見て直してください。")
+    ok = subprocess.run([sys.executable, "-m", "kyodo", "check", "--content", str(ROOT / "content")],
+                        cwd=ROOT, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    assert ok.returncode == 0 and ok.stdout.startswith("問題はありません"), ok.stderr
+
+
+def test_run_flushes_the_streams_and_exits_with_the_code(monkeypatch):
+    from kyodo import cli
+
+    class Stream:
+        def __init__(self):
+            self.flushed = 0
+
+        def flush(self):
+            self.flushed += 1
+
+    class Gone(Stream):
+        def flush(self):
+            raise BrokenPipeError   # a reader that has gone: still leaves with the code
+
+    out, err, left = Stream(), Gone(), []
+    monkeypatch.setattr(cli, "main", lambda argv=None: 3)
+    monkeypatch.setattr(cli.os, "_exit", left.append)
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    cli.run([])
+    assert left == [3] and out.flushed == 1
