@@ -123,6 +123,20 @@ def pmap(func: Callable[[int], object], count: int, min_items: int = MIN_ITEMS) 
         return list(results)
 
 
+def chunked(count: int, workers: int, size: int, least: int) -> list[tuple[int, int]]:
+    """``range(count)`` cut into chunks of ``size`` items, smaller toward the end
+    (never below ``least``): a free worker takes the next chunk, so the workers
+    finish close together even when the last items cost the most (the
+    statistics pages come after 10,000 case pages, and one chunk of them took
+    a second while the other worker had nothing left to do)."""
+    chunks, start = [], 0
+    while start < count:
+        step = max(least, min(size, (count - start) // (2 * workers)))
+        chunks.append((start, min(start + step, count)))
+        start += step
+    return chunks
+
+
 class Stream:
     """``func(0) … func(count - 1)`` in order, from forked workers when it pays off.
 
@@ -138,8 +152,11 @@ class Stream:
             self.items: Iterator = (func(i) for i in range(count))
             return
         n = workers()
-        size = max(least, count // (n * parts)) if count >= MIN_ITEMS else max(1, -(-count // (n * 4)))
-        chunks = [(s, min(s + size, count)) for s in range(0, count, size)]
+        if count >= MIN_ITEMS:
+            chunks = chunked(count, n, max(least, count // (n * parts)), least)
+        else:
+            size = max(1, -(-count // (n * 4)))
+            chunks = [(s, min(s + size, count)) for s in range(0, count, size)]
         _job = func
         # The workers share this process's objects page by page (copy on write): keep
         # their garbage collector off them, or each worker would copy the whole heap.

@@ -13,6 +13,29 @@ def test_pmap_keeps_order_across_processes(monkeypatch):
     assert any(pid != os.getpid() for _, pid in pids)        # really ran in workers
 
 
+def test_chunks_cover_everything_in_order_and_shrink_toward_the_end():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.integers(1, 50_000), st.integers(1, 8), st.integers(1, 2_000), st.integers(1, 100))
+    def check(count, workers, size, least):
+        size = max(size, least)
+        chunks = parallel.chunked(count, workers, size, least)
+        assert [i for a, b in chunks for i in range(a, b)] == list(range(count))   # all, once, in order
+        steps = [b - a for a, b in chunks]
+        assert all(least <= s <= size for s in steps[:-1]) and 0 < steps[-1] <= size
+        assert steps[:-1] == sorted(steps[:-1], reverse=True)    # never bigger again
+        # what is left after each chunk is at least twice the next chunk per worker, until
+        # the chunks are as small as allowed: the workers finish close together
+        for k, (a, b) in enumerate(chunks[:-1]):
+            assert steps[k] == least or steps[k] <= max(least, (count - a) // (2 * workers))
+
+    check()
+    # 13,747 pages on two workers: the last pages come 20 at a time
+    steps = [b - a for a, b in parallel.chunked(13_747, 2, 429, 20)]
+    assert steps[0] == 429 and steps[-2] == 20 and sum(steps[-6:]) < 150
+
+
 def test_pmap_stays_in_process_while_threads_run(monkeypatch):
     monkeypatch.setenv("KYODO_JOBS", "2")
     stop = threading.Event()
