@@ -245,26 +245,3 @@ def test_sample_site_has_a_page_and_download_per_configured_table(sample_site):
     for y in stats["years"]:
         assert (sample_site / f"stats/year/{y['year']}/index.html").is_file()
     assert "partner/domain" in stats["crosstabs"] and "form/domain" in stats["crosstabs"]
-
-
-def test_tables_made_in_a_child_give_the_same_site(tmp_path, monkeypatch, sample_site):
-    """kyodo.commands.pipeline makes the tables' files (whose sizes the statistics pages
-    show) in a forked child while it plans a large site: this process then never makes
-    them itself, and the site is the same, byte for byte."""
-    from kyodo import parallel
-    from kyodo.commands import pipeline
-    from kyodo.views import downloads
-    from tests.factory import SAMPLE
-
-    made_here = []
-    real = downloads.cases_csv
-    monkeypatch.setattr(downloads, "cases_csv", lambda view: made_here.append(1) or real(view))
-    monkeypatch.setattr(pipeline, "MIN_ITEMS", 1)                       # the sample counts as large here
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # other tests' servers: not here
-    downloads._TABLES.clear()
-    out = tmp_path / "site"
-    build(SAMPLE, out, with_search=False, full=True)
-    assert not made_here   # in the child only
-    for rel in ("stats/partner/index.html", "stats/partner-domain/index.html", "data/cases.csv",
-                "data/stats/facet-partner.csv", "data/stats/cross-partner-domain.json"):
-        assert (out / rel).read_bytes() == (sample_site / rel).read_bytes(), rel

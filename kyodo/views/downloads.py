@@ -71,35 +71,21 @@ def json_bytes(table: StatTable, site) -> bytes:
 def table_files(view) -> dict[str, bytes]:
     """path -> bytes for every table (used by the provider and for sizes on pages;
     made once per view)."""
-    made = known_table_files(view)
+    made = getattr(view, "_table_files", None)
     if made is not None:
         return made
+    for stats, site, taxonomy, files in _TABLES:   # the last build's, while its counts are the same objects
+        if stats is view.stats and site is view.site and taxonomy is view.taxonomy:
+            view._table_files = files
+            return files
     out: dict[str, bytes] = {}
     for t in published(view.stats):
         out[t.csv_path] = csv_bytes(t.columns, t.records)
         out[t.json_path] = json_bytes(t, view.site)
     out["data/cases.csv"] = cases_csv(view)
-    adopt_table_files(view, out)
+    view._table_files = out
+    _TABLES[:] = [(view.stats, view.site, view.taxonomy, out)]
     return out
-
-
-def known_table_files(view) -> dict[str, bytes] | None:
-    """:func:`table_files` when they are made already (for this view, or for the
-    last build's counts while they are the very same objects), else None."""
-    made = getattr(view, "_table_files", None)
-    if made is not None:
-        return made
-    for stats, site, taxonomy, files in _TABLES:
-        if stats is view.stats and site is view.site and taxonomy is view.taxonomy:
-            view._table_files = files
-            return files
-    return None
-
-
-def adopt_table_files(view, files: dict[str, bytes]) -> None:
-    """Take what :func:`table_files` made for this view (in another process)."""
-    view._table_files = files
-    _TABLES[:] = [(view.stats, view.site, view.taxonomy, files)]
 
 
 # Counts are reused between builds as the very same object only while no case's
