@@ -168,6 +168,28 @@ def test_an_unchanged_rebuild_writes_nothing(tmp_path, monkeypatch):
     assert tree(sb.out) == tree(tmp_path / "clean")
 
 
+def test_a_new_folder_records_every_pages_fingerprint(tmp_path, monkeypatch):
+    """A build into a new folder records every page's fingerprint, so the next build
+    renders no page that did not change (an unrecorded one would be rendered again,
+    then found byte for byte the same: the written files alone cannot show it)."""
+    from kyodo.render.renderer import Renderer
+
+    sb = Sandbox(tmp_path, monkeypatch, furigana=False)
+    for n in range(4):
+        (sb.content / "cases" / f"case-{n}.md").write_text(random_case(random.Random(n), n), encoding="utf-8")
+    sb.build(sb.out, sb.cache, True)
+    rendered = []
+    real = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, page: rendered.append(page.url) or real(self, page))
+    result = sb.build(sb.out, sb.cache, True)   # with search: an update, never the body-only shortcut
+    assert rendered == [] and result.written["written"] == 0
+    case = sb.content / "cases" / "case-2.md"
+    case.write_text(case.read_text(encoding="utf-8") + "\n一文を足しました。\n", encoding="utf-8")
+    sb.build(sb.out, sb.cache, True)
+    assert "cases/case-2/" in rendered and not any(u.startswith("cases/case-") and u != "cases/case-2/"
+                                                    for u in rendered), rendered
+
+
 def test_a_failed_incremental_build_changes_nothing(tmp_path, monkeypatch):
     sb = Sandbox(tmp_path, monkeypatch)
     for n in range(3):
