@@ -153,10 +153,10 @@ class Stream:
             return
         n = workers()
         if count >= MIN_ITEMS:
-            chunks = chunked(count, n, max(least, count // (n * parts)), least)
-        else:
-            size = max(1, -(-count // (n * 4)))
-            chunks = [(s, min(s + size, count)) for s in range(0, count, size)]
+            size = max(least, count // (n * parts))
+        else:   # a few expensive items: four chunks per worker, all of one size
+            size = least = max(1, -(-count // (n * 4)))
+        chunks = chunked(count, n, size, least)
         _job = func
         # The workers share this process's objects page by page (copy on write): keep
         # their garbage collector off them, or each worker would copy the whole heap.
