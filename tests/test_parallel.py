@@ -16,12 +16,12 @@ def test_pmap_keeps_order_across_processes(monkeypatch):
 def test_chunks_cover_everything_in_order_and_shrink_toward_the_end():
     from hypothesis import given, settings, strategies as st
 
-    @settings(max_examples=300, deadline=None)
-    @given(st.integers(1, 50_000), st.integers(1, 8), st.integers(1, 2_000), st.integers(1, 100))
+    @settings(max_examples=150, deadline=None)
+    @given(st.integers(1, 20_000), st.integers(1, 8), st.integers(20, 2_000), st.integers(1, 100))
     def check(count, workers, size, least):
         size = max(size, least)
         chunks = parallel.chunked(count, workers, size, least)
-        assert [i for a, b in chunks for i in range(a, b)] == list(range(count))   # all, once, in order
+        assert [a for a, _ in chunks] == [0] + [b for _, b in chunks[:-1]] and chunks[-1][1] == count   # all, once, in order
         steps = [b - a for a, b in chunks]
         assert all(least <= s <= size for s in steps[:-1]) and 0 < steps[-1] <= size
         assert steps[:-1] == sorted(steps[:-1], reverse=True)    # never bigger again
