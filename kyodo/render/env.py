@@ -10,6 +10,7 @@ import jinja2
 
 from kyodo.render.charts import Charts
 from kyodo.render.embeds import embed_size
+from kyodo.render.inline import InliningLoader
 from kyodo.text.wareki import fiscal_year_label, fiscal_year_short, wareki
 
 
@@ -74,7 +75,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 def make_env(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=InliningLoader(jinja2.FileSystemLoader(str(templates))),   # includes written in place
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -7,6 +7,7 @@ import jinja2
 from kyodo.errors import UsageError, one_line
 from kyodo.parallel import Stream, pimap
 from kyodo.render.fragments import Fragments
+from kyodo.render.inline import plain_env
 from kyodo.render.items import CaseItems
 from kyodo.views.model import SiteView
 from kyodo.views.page import Page
@@ -57,12 +58,28 @@ class Renderer:
         try:
             template = self.env.get_template(page.template)
             html = template.render(self.common, page=page, root=page.root, **page.context)
-        except jinja2.TemplateError as exc:   # a template mistake: name the template, the line and the page
+        except jinja2.TemplateError as error:   # a template mistake: name the template, the line and the page
+            exc = self._as_written(page, error)
             where = f"templates/{exc.filename.rsplit('templates/', 1)[-1]}" if getattr(exc, "filename", None) else f"templates/{page.template}"
             line = f" {exc.lineno} 行目" if getattr(exc, "lineno", None) else ""
             raise UsageError(f"テンプレート {where}{line} でエラーになりました（ページ /{page.url}）: "
                              f"{one_line(exc)}") from None
         return html.encode("utf-8")
+
+    def _as_written(self, page: Page, error: jinja2.TemplateError) -> jinja2.TemplateError:
+        """The error the page gives with every template read as it is written (the
+        partial's own name and line, kyodo/render/inline.py); ``error`` if none."""
+        plain = plain_env(self.env)
+        if plain is self.env:
+            return error
+        try:
+            renderer = Renderer.from_common(plain, self.kept_common())
+            plain.get_template(page.template).render(renderer.common, page=page, root=page.root, **page.context)
+        except jinja2.TemplateError as exc:
+            return exc
+        except Exception:   # noqa: BLE001 - the first wording is kept
+            return error
+        return error
 
     def writing(self, pages: list[Page], staging) -> Stream:
         """Render and write every page, on all cores for large sites, while this
