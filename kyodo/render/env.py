@@ -36,6 +36,21 @@ def _url(ctx, path: str = "") -> str:
     return target or "./"
 
 
+class _Context(jinja2.runtime.Context):
+    """A template context whose ``url()`` goes straight to :func:`_url`.
+
+    A page calls ``url()`` about twenty times, and Jinja's generic call looks up
+    on every call how the function wants its context (0.65 -> 0.58 s for 3,000
+    case pages in one process, seven alternations). Where a loop or block has
+    variables of its own (Jinja passes them in ``kwargs``) and for every other
+    function, the generic call, which gives the function a context with them."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        if __obj is _url and not any(kwargs.values()):
+            return _url(__self, *args)
+        return super().call(__obj, *args, **kwargs)
+
+
 def templates_digest(templates: Path) -> str:
     """Every template's name and bytes, and kyodo's own code (a developer's
     change to a view must not leave pages of the last build): a page's
@@ -91,6 +106,7 @@ def make_env(templates: Path) -> jinja2.Environment:
         number=_number,
         date_ja=_date_ja,
     )
+    env.context_class = _Context
     env.globals.update(url=_url, embed_size=embed_size)
     env.globals["charts"] = Charts(env)   # the SVG charts, each drawn once per build
     return env
