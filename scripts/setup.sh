@@ -40,6 +40,11 @@ if [ ! -x "$VENV/bin/python" ]; then
   fi
 fi
 
+# kyodo's own modules compiled once (as pip does for a package it installs): every
+# build then starts without compiling them, also where PYTHONDONTWRITEBYTECODE is set.
+# Files already compiled are skipped; a folder that cannot be written is no error.
+"$VENV/bin/python" -m compileall -q kyodo >/dev/null 2>&1 || true
+
 # Reinstall only when pyproject.toml changed since the last run (or the test extras
 # are wanted and were not installed). The stamp's first line is what was installed for.
 stamp="$VENV/.kyodo-installed"
