@@ -105,7 +105,6 @@ def test_missing_libraries_say_which_command_installs_them(monkeypatch):
     assert "no_such_module_for_kyodo" in message and launcher.SETUP in message and str(launcher.ROOT) in message
 
 
-
 def test_a_command_leaves_at_once_with_all_it_printed(tmp_path):
     """build.py and ``python3 -m kyodo`` leave through kyodo.cli.run (os._exit, no
     object-by-object teardown): everything printed still arrives, and the exit code

@@ -58,6 +58,7 @@ def test_readme_opens_with_two_commands_for_linux_and_windows():
         ps1 = (ROOT / "scripts" / f"{name}.ps1").read_bytes()
         # Windows PowerShell 5.1 reads a BOM-less script in the ANSI code page (garbled Japanese).
         assert ps1.startswith(b"\xef\xbb\xbf"), f"{name}.ps1 must be UTF-8 with BOM"
+        assert ps1.count(b"\n") == ps1.count(b"\r\n") > 0, f"{name}.ps1 must end every line with CRLF (Windows)"
         assert b"Scripts\\python.exe" in ps1 or name != "setup"
     assert "bash scripts/test.sh" in (ROOT / ".ci/run").read_text(encoding="utf-8")
     assert "python3-venv" in README.read_text(encoding="utf-8")

@@ -36,6 +36,9 @@ def _url(ctx, path: str = "") -> str:
     return target or "./"
 
 
+_SCOPES = frozenset({"_loop_vars", "_block_vars"})   # what Jinja adds to a call inside a loop or block
+
+
 class _Context(jinja2.runtime.Context):
     """A template context whose ``url()`` goes straight to :func:`_url`.
 
@@ -46,7 +49,7 @@ class _Context(jinja2.runtime.Context):
     function, the generic call, which gives the function a context with them."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
-        if __obj is _url and not any(kwargs.values()):
+        if __obj is _url and kwargs.keys() <= _SCOPES and not any(kwargs.values()):
             return _url(__self, *args)
         return super().call(__obj, *args, **kwargs)
 

@@ -110,7 +110,6 @@ def _in_place(partial: str) -> bool:
 def plain_env(env: jinja2.Environment) -> jinja2.Environment:
     """The same environment reading each template as it is written (for the
     wording of a template error: the partial's own name and line)."""
-    loader = env.loader.base if isinstance(env.loader, InliningLoader) else env.loader
-    if loader is env.loader:
+    if not isinstance(env.loader, InliningLoader):
         return env
-    return env.overlay(loader=loader, bytecode_cache=None)
+    return env.overlay(loader=env.loader.base, bytecode_cache=None)

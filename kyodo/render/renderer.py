@@ -56,8 +56,7 @@ class Renderer:
 
     def render(self, page: Page) -> bytes:
         try:
-            template = self.env.get_template(page.template)
-            html = template.render(self.common, page=page, root=page.root, **page.context)
+            html = self._html(page)
         except jinja2.TemplateError as error:   # a template mistake: name the template, the line and the page
             exc = self._as_written(page, error)
             where = f"templates/{exc.filename.rsplit('templates/', 1)[-1]}" if getattr(exc, "filename", None) else f"templates/{page.template}"
@@ -66,19 +65,20 @@ class Renderer:
                              f"{one_line(exc)}") from None
         return html.encode("utf-8")
 
+    def _html(self, page: Page) -> str:
+        return self.env.get_template(page.template).render(self.common, page=page, root=page.root, **page.context)
+
     def _as_written(self, page: Page, error: jinja2.TemplateError) -> jinja2.TemplateError:
         """The error the page gives with every template read as it is written (the
         partial's own name and line, kyodo/render/inline.py); ``error`` if none."""
         plain = plain_env(self.env)
-        if plain is self.env:
-            return error
-        try:
-            renderer = Renderer.from_common(plain, self.kept_common())
-            plain.get_template(page.template).render(renderer.common, page=page, root=page.root, **page.context)
-        except jinja2.TemplateError as exc:
-            return exc
-        except Exception:   # noqa: BLE001 - the first wording is kept
-            return error
+        if plain is not self.env:
+            try:
+                Renderer.from_common(plain, self.kept_common())._html(page)
+            except jinja2.TemplateError as exc:
+                return exc
+            except Exception:   # noqa: BLE001 - the first wording is kept
+                pass
         return error
 
     def writing(self, pages: list[Page], staging) -> Stream:
