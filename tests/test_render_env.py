@@ -1,12 +1,17 @@
 """The Jinja2 environment of the pages (kyodo/render/env.py): ``url()`` taken
-past Jinja's generic call gives the links the generic call gave."""
+past Jinja's generic call gives the links the generic call gave; the quick
+escape and Markup of the generated code give the text Jinja's own give."""
 
 from __future__ import annotations
 
 import jinja2
+import markupsafe
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kyodo import paths
+from kyodo.render import env as env_mod
 from kyodo.render.env import make_env
 
 TEMPLATES = [
@@ -57,3 +62,78 @@ def test_url_outside_loops_skips_the_generic_call(monkeypatch):
     # a loop with a variable of its own: the generic call, which shows the function that variable
     assert env.from_string("{% for i in [1] %}{% set root = 'L/' %}{{ url('c') }}{% endfor %}").render() == "L/c"
     assert calls == ["_url"]
+
+
+# -- escaping: the quick escape and Markup (env._Template) ---------------------------
+
+class _Html:
+    def __html__(self):
+        return "<i>safe</i>"
+
+
+class _Text:
+    def __str__(self):
+        return "a<b>&'\""
+
+
+ESCAPING = [
+    "{{ v }}|{{ v ~ '<' }}|{{ v|e }}|{{ v|safe }}|{{ v|string }}|{{ v|length if v is string else 0 }}",
+    "{% set x %}<b>{{ v }}</b>{% endset %}{{ x }}|{{ x|e }}|{{ x ~ v }}|{{ kind(x) }}|{{ x|upper }}",
+    "{% macro m(a) %}<{{ a }}>{% endmacro %}{{ m(v) }}|{{ m(m(v)) }}|{{ kind(m(v)) }}|{{ m(v)|e }}",
+    "{% macro c() %}[{{ caller() }}]{% endmacro %}{% call c() %}{{ v }}<br>{% endcall %}",
+    "{% filter upper %}{{ v }}<p>{% endfilter %}|{% autoescape false %}{{ v }}{% endautoescape %}",
+    "{% set t = 'x<y' %}{{ t }}{{ [v, t]|join('<') }}{{ {'k': v}|dictsort }}{{ (v, 1) }}",
+    "{{ kind(v) }}{{ none }}{{ 3 }}{{ 2.5 }}{{ true }}{{ '%s<' % v }}{{ v|replace('<', '&') }}",
+    "{% for i in [v, v] %}{{ loop.index }}{{ i }}{% endfor %}{{ v|format if v is string else v }}",
+]
+VALUES = ["a<b>&\"'c", markupsafe.Markup("<em>m</em>&amp;"), _Html(), _Text(), 42, 1.5, None, ["<x>"], ""]
+
+
+def _escaping_envs():
+    def kind(value):
+        return type(value).__name__
+    quick, stock = make_env(paths.TEMPLATES), make_env(paths.TEMPLATES)
+    stock.template_class = jinja2.Template
+    for env in (quick, stock):
+        env.globals["kind"] = kind
+    return quick, stock
+
+
+@pytest.mark.parametrize("source", ESCAPING)
+def test_the_quick_escape_writes_what_jinjas_own_writes(source):
+    quick, stock = _escaping_envs()
+    for value in VALUES:
+        assert quick.from_string(source).render(v=value) == stock.from_string(source).render(v=value), value
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="<>&\"'aあ子\n %{}", max_size=12), safe=st.booleans())
+def test_any_text_is_escaped_as_markupsafe_escapes_it(text, safe):
+    quick, stock = _escaping_envs()
+    value = markupsafe.Markup(text) if safe else text
+    for source in ESCAPING[:3]:
+        assert quick.from_string(source).render(v=value) == stock.from_string(source).render(v=value)
+    assert quick.from_string("{{ v }}").render(v=value) == str(markupsafe.escape(value))
+
+
+def test_pages_use_the_quick_escape_and_markup():
+    """The generated code's ``escape`` and ``Markup`` are kyodo's (in a template
+    read through the bytecode cache too): no Markup object made per value."""
+    env = make_env(paths.TEMPLATES)
+    for name in ("case.html", "partials/case_item_parts.html"):
+        code = env.get_template(name).root_render_func.__globals__
+        assert code["escape"] is env_mod._escape and code["Markup"] is env_mod._markup, name
+    made = []
+    real = markupsafe.Markup.__new__
+
+    def counted(cls, *args, **kwargs):
+        made.append(args)
+        return real(cls, *args, **kwargs)
+    template = env.from_string("{% set s %}[{{ v }}]{% endset %}{{ v }}{{ s }}{% macro m() %}<{{ v }}>{% endmacro %}{{ m() }}")
+    markupsafe.Markup.__new__ = counted
+    try:
+        out = template.render(v="<&>")
+    finally:
+        markupsafe.Markup.__new__ = real
+    assert out == "&lt;&amp;&gt;[&lt;&amp;&gt;]<&lt;&amp;&gt;>"
+    assert made == [("<&lt;&amp;&gt;>",)]   # Jinja's runtime wraps a macro's value (jinja2.runtime.Macro)
