@@ -141,6 +141,27 @@ def test_list_items_made_in_another_process_are_the_ones_made_here():
     assert lazy.memo == early.memo
 
 
+def test_an_item_leaves_out_exactly_the_row_of_the_lists_facet():
+    """Every item is its head, the row of each facet but the list's own, and its
+    tail, as partials/case_item_parts.html renders them (whatever the rows' lengths,
+    an empty row included), with the page's root put in."""
+    from kyodo.render.items import PARTS, ROOT, CaseItems
+
+    tax, cases = _cases(5)
+    env = _env({PARTS: "{% macro head(case) %}<li>{{ case.slug }}|{{ root }}|{% endmacro %}"
+                       "{% macro row(case, facet) %}{% if facet.key != 'lead' %}[{{ facet.key }}"
+                       "{{ case.terms.get(facet.key, ())|length }}]{% endif %}{% endmacro %}"
+                       "{% macro tail() %}</li>{% endmacro %}"})
+    facets = list(tax)
+    module = env.get_template(PARTS).make_module({"root": ROOT})
+    items = CaseItems(env, facets)
+    for skip in ["", "nothing", *(f.key for f in facets)]:
+        want = "".join(str(module.head(c)) + "".join(str(module.row(c, f)) for f in facets if f.key != skip)
+                       + str(module.tail()) for c in cases).replace(ROOT, "../")
+        assert items({"root": "../"}, cases, skip) == want, skip
+        assert "[" + skip not in want or skip in ("", "nothing")
+
+
 def test_a_template_mistake_in_the_items_is_left_to_the_pages(tmp_path):
     """``parts_for`` gives nothing when the item template fails: each page then
     reports the mistake with its own name (Renderer.render), never a traceback here."""

@@ -23,17 +23,24 @@ class CaseItems:
     def __init__(self, env: jinja2.Environment, facets: list):
         self.env = env
         self.facets = facets
+        self.index = {f.key: i for i, f in enumerate(facets)}   # facet -> its row among the parts
         self.module = None
-        self.memo: dict[str, tuple[str, dict[str, str], str]] = {}
+        # slug -> (the whole item, where each facet's row starts and the tail starts):
+        # an item without a facet's row is two slices of the whole, made in C
+        self.memo: dict[str, tuple[str, tuple[int, ...]]] = {}
 
-    def _parts(self, case) -> tuple[str, dict[str, str], str]:
+    def _parts(self, case) -> tuple[str, tuple[int, ...]]:
         parts = self.memo.get(case.slug)
         if parts is None:
             if self.module is None:
                 self.module = self.env.get_template(PARTS).make_module({"root": ROOT})
             m = self.module
-            parts = (str(m.head(case)), {f.key: str(m.row(case, f)) for f in self.facets}, str(m.tail()))
-            self.memo[case.slug] = parts
+            pieces = [str(m.head(case)), *(str(m.row(case, f)) for f in self.facets), str(m.tail())]
+            starts, at = [], len(pieces[0])
+            for piece in pieces[1:]:
+                starts.append(at)
+                at += len(piece)
+            parts = self.memo[case.slug] = ("".join(pieces), tuple(starts))
         return parts
 
     def parts_for(self, cases) -> dict:
@@ -49,12 +56,17 @@ class CaseItems:
         """Take parts rendered by :meth:`parts_for` (the same templates and cases)."""
         self.memo.update(parts)
 
-    def _item(self, case, skip: str) -> str:
-        head, rows, tail = self._parts(case)
-        return head + "".join(r for k, r in rows.items() if k != skip) + tail
-
     @jinja2.pass_context
     def __call__(self, ctx, cases, skip: str = "") -> Markup:
         """The items of a whole list, one after another (partials/case_list.html):
-        one call per list rather than a loop of calls in the template."""
-        return Markup("".join([self._item(case, skip) for case in cases]).replace(ROOT, ctx.get("root", "")))
+        one call per list rather than a loop of calls in the template; ``skip``:
+        the facet whose row the items leave out (the list's own)."""
+        i = self.index.get(skip)
+        if i is None:
+            items = [self._parts(case)[0] for case in cases]
+        else:
+            items = []
+            for case in cases:
+                whole, starts = self._parts(case)
+                items.append(whole[:starts[i]] + whole[starts[i + 1]:])
+        return Markup("".join(items).replace(ROOT, ctx.get("root", "")))
