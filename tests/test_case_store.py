@@ -139,3 +139,23 @@ def test_two_content_folders_sharing_a_cache_keep_their_own_stores(tmp_path, mon
     for root in (a, b, a):
         _load(root, monkeypatch, tmp_path / "cache")
     assert len(list((tmp_path / "cache" / "cases").glob("*.json"))) == 2
+
+
+def test_a_document_sent_back_by_a_worker_is_the_document_read_here():
+    """kyodo.model.assemble: workers send each parsed file back packed
+    (Document.packed, without its name) and it is unpacked here: the same document."""
+    import pickle
+    from pathlib import Path
+
+    from kyodo.errors import Problems
+    from kyodo.load import frontmatter
+
+    files = sorted((SAMPLE / "cases").rglob("*.md")) + sorted((SAMPLE / "guideline").rglob("*.md"))
+    assert len(files) > 30
+    for path in files:
+        doc = frontmatter.read(path, str(path), Problems())
+        packed = pickle.loads(pickle.dumps(doc.packed(), protocol=pickle.HIGHEST_PROTOCOL))
+        assert not any(isinstance(v, Path) for v in packed)
+        again = frontmatter.Document.unpacked(path, str(path), packed)
+        assert again == doc and again.lines.data is again.meta
+        assert again.line("title") == doc.line("title") > 1

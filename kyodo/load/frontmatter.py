@@ -27,6 +27,18 @@ class Document:
     def line(self, *path) -> int:
         return self.lines.line(*path, default=1)
 
+    def packed(self) -> tuple:
+        """What a worker process sends back for this document (kyodo.model.assemble):
+        plain values only, without the file's name, which the receiver knows. A
+        third of the pickling of the whole object (0.6 s at 10,000 cases)."""
+        return (self.meta, self.lines.lines, self.lines.issues, self.body, self.body_line, self.digest,
+                self.meta_digest)
+
+    @classmethod
+    def unpacked(cls, path: Path, display: str, packed: tuple) -> "Document":
+        meta, lines, issues, body, body_line, digest, meta_digest = packed
+        return cls(path, display, meta, yamlsafe.Loaded(meta, lines, issues), body, body_line, digest, meta_digest)
+
 
 def decode(raw: bytes, display: str, problems: Problems, what: str = "文字コード") -> str | None:
     """UTF-8 (with or without BOM) text with LF line ends, or None."""

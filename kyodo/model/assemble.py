@@ -63,12 +63,13 @@ class Memo:
 
 def _read_all(paths: list[Path], displays: list[str]):
     """Read and parse every file (YAML is most of the reading time), in parallel
-    for many files; each with the problems it has, in order, as a stream (see
-    kyodo.parallel.pimap): the cases are validated here while the workers parse
-    the next files."""
+    for many files; each (packed, see Document.packed) with the problems it has,
+    in order, as a stream (see kyodo.parallel.pimap): the cases are validated
+    here while the workers parse the next files."""
     def one(i: int):
         found = Problems()
-        return frontmatter.read(paths[i], displays[i], found), found
+        doc = frontmatter.read(paths[i], displays[i], found)
+        return (doc.packed() if doc is not None else None), found
     return pimap(one, len(paths))
 
 
@@ -185,8 +186,9 @@ def load_content(root: Path, memo: Memo | None = None) -> Content:
                     cases.append(case)
                 continue
             if parsed is not None:
-                doc, found = parsed[i]
+                packed, found = parsed[i]
                 problems.extend(found)
+                doc = frontmatter.Document.unpacked(path, display, packed) if packed is not None else None
             else:
                 doc = memo.read(path, display, problems)
             if doc is None:
