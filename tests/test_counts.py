@@ -3,6 +3,9 @@ row shares, the average row, half-up rounding, years and empty data."""
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kyodo.core.case import Case
 from kyodo.core.taxonomy import Facet, Taxonomy, Term
 from kyodo.views.counts import count, percent_text, share_tenths, stats_json, tenths_text
@@ -117,3 +120,34 @@ def test_empty_data_gives_no_division_error():
     one = count([case(tax, "1", who=["a"], lead=["x"], dept=["d1"])], tax, [("who", "lead")])
     assert [b.share for b in one.facets["who"].bars()] == ["100.0", "0.0", "0.0"]
     assert one.crosstabs["who/lead"].row_share("b", "x") is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(2018, 2024), st.sets(st.sampled_from("abc")), st.sets(st.sampled_from("xyz")),
+                          st.sampled_from(["d1", "d2"])), max_size=25))
+def test_every_count_is_what_counting_by_hand_gives(rows):
+    """One pass over the cases gives the whole and each year's counts: compared with
+    counting each number by hand, for any cases (years with none, terms never used)."""
+    tax = taxonomy()
+    cases = [case(tax, f"c{i}", y, who=w, lead=l, dept=[d]) for i, (y, w, l, d) in enumerate(rows)]
+    s = count(cases, tax, [("who", "lead"), ("dept", "who")])
+
+    def check(stats, subset):
+        assert stats.cases == len(subset)
+        for f in tax:
+            assert [t.cases for t in stats.facets[f.key].terms] == [sum(c.has(t) for c in subset) for t in f.terms]
+        for key, (a, b) in {"who/lead": ("who", "lead"), "dept/who": ("dept", "who")}.items():
+            assert stats.crosstabs[key].cells == {r.slug: {k.slug: sum(c.has(r) and c.has(k) for c in subset)
+                                                           for k in tax[b].terms} for r in tax[a].terms}
+    check(s, cases)
+    years = sorted({c.fiscal_year for c in cases})
+    assert s.years == [(y, sum(c.fiscal_year == y for c in cases)) for y in years]
+    assert s.span == (list(range(years[0], years[-1] + 1)) if years else [])
+    for f in tax:
+        assert s.trends[f.key].counts == {t.slug: [sum(c.fiscal_year == y and c.has(t) for c in cases) for y in s.span]
+                                          for t in f.terms}
+    assert list(s.by_year) == years
+    for y in years:
+        sub = s.by_year[y]
+        assert sub.year == y and sub.years == [(y, sum(c.fiscal_year == y for c in cases))] and sub.by_year == {}
+        check(sub, [c for c in cases if c.fiscal_year == y])

@@ -253,47 +253,74 @@ class Stats:
 
 def count(cases: list[Case], taxonomy: Taxonomy, crosstabs: list[tuple[str, str]],
           per_year: bool = True) -> Stats:
-    # Counted by (facet, slug): plain strings hash in C (a Term's hash is Python code).
-    per_term: dict[tuple[str, str], int] = {}
-    per_year_n: dict[int, int] = {}
-    year_term: dict[tuple[int, str, str], int] = {}
+    """Every count of ``cases``; with ``per_year``, each fiscal year's own too
+    (``by_year``), tallied in the same single pass over the cases."""
     pairs = {f"{a}/{b}": (a, b) for a, b in crosstabs if a in taxonomy and b in taxonomy}
-    cells: dict[str, dict[str, dict[str, int]]] = {
-        key: {r.slug: {c.slug: 0 for c in taxonomy[b].terms} for r in taxonomy[a].terms}
-        for key, (a, b) in pairs.items()
-    }
+    tallies = _tally(cases, taxonomy, pairs)
+    # The whole: each year's tallies added up (a few dozen terms and cells per year).
+    per_term: dict[tuple[str, str], int] = {}
+    cells = _empty_cells(taxonomy, pairs)
+    for n, terms, year_cells in tallies.values():
+        for k, v in terms.items():
+            per_term[k] = per_term.get(k, 0) + v
+        for key, table in year_cells.items():
+            whole = cells[key]
+            for r, row in table.items():
+                whole_row = whole[r]
+                for c, v in row.items():
+                    whole_row[c] += v
+    stats = _stats(taxonomy, pairs, tallies, per_term, cells)
+    if per_year:
+        for y in sorted(tallies):
+            sub = _stats(taxonomy, pairs, {y: tallies[y]}, tallies[y][1], tallies[y][2])
+            sub.year = y
+            stats.by_year[y] = sub
+    return stats
+
+
+def _empty_cells(taxonomy: Taxonomy, pairs: dict) -> dict[str, dict[str, dict[str, int]]]:
+    return {key: {r.slug: {c.slug: 0 for c in taxonomy[b].terms} for r in taxonomy[a].terms}
+            for key, (a, b) in pairs.items()}
+
+
+def _tally(cases: list[Case], taxonomy: Taxonomy, pairs: dict) -> dict[int, tuple]:
+    """fiscal year -> (cases, uses of each (facet, slug), crosstab cells), in one pass.
+    Counted by (facet, slug): plain strings hash in C (a Term's hash is Python code)."""
+    years: dict[int, tuple] = {}
     for case in cases:
-        per_year_n[case.fiscal_year] = per_year_n.get(case.fiscal_year, 0) + 1
         year = case.fiscal_year
+        tally = years.get(year)
+        if tally is None:
+            tally = years[year] = ([0], {}, _empty_cells(taxonomy, pairs))
+        tally[0][0] += 1
+        per_term = tally[1]
         for terms in case.terms.values():
             for term in terms:
                 k = (term.facet, term.slug)
                 per_term[k] = per_term.get(k, 0) + 1
-                k = (year, term.facet, term.slug)
-                year_term[k] = year_term.get(k, 0) + 1
         for key, (a, b) in pairs.items():
-            table = cells[key]
+            table = tally[2][key]
             for r in case.terms.get(a, ()):
                 row = table[r.slug]
                 for c in case.terms.get(b, ()):
                     row[c.slug] += 1
-    n = len(cases)
+    return {y: (t[0][0], t[1], t[2]) for y, t in years.items()}
+
+
+def _stats(taxonomy: Taxonomy, pairs: dict, tallies: dict[int, tuple], per_term: dict, cells: dict) -> Stats:
+    n = sum(t[0] for t in tallies.values())
     facets = {f.key: FacetCount(f, [TermCount(t, per_term.get((t.facet, t.slug), 0)) for t in f.terms], n)
               for f in taxonomy}
     tabs = {key: Crosstab(taxonomy[a], taxonomy[b], cells[key],
                           {t.slug: per_term.get((t.facet, t.slug), 0) for t in taxonomy[b].terms})
             for key, (a, b) in pairs.items()}
-    years = sorted(per_year_n.items())
+    years = sorted((y, t[0]) for y, t in tallies.items())
     span = list(range(years[0][0], years[-1][0] + 1)) if years else []
-    trends = {f.key: Trend(f, span, {t.slug: [year_term.get((y, t.facet, t.slug), 0) for y in span] for t in f.terms})
+    empty: dict = {}
+    trends = {f.key: Trend(f, span, {t.slug: [tallies.get(y, (0, empty))[1].get((t.facet, t.slug), 0) for y in span]
+                                     for t in f.terms})
               for f in taxonomy}
-    by_year: dict[int, Stats] = {}
-    if per_year:
-        for y, _ in years:
-            sub = count([c for c in cases if c.fiscal_year == y], taxonomy, crosstabs, per_year=False)
-            sub.year = y
-            by_year[y] = sub
-    return Stats(n, facets, tabs, years, span=span, trends=trends, by_year=by_year)
+    return Stats(n, facets, tabs, years, span=span, trends=trends, by_year={})
 
 
 # ---------------------------------------------------------------------------
