@@ -118,3 +118,32 @@ def test_related_from_a_child_and_from_a_damaged_cache_equal_related(tmp_path, m
             assert {s: [o.slug for o in others] for s, others in again.result().items()} == expected
     with Related(cases, tmp_path) as cached:    # the good entry written back is used as it is
         assert cached.job is None and cached.known == expected
+
+
+def test_bodies_rendered_in_a_child_are_the_ones_rendered_here(monkeypatch):
+    """kyodo.views.model.prepare: for a large catalogue the last third of the texts
+    is rendered in a forked child (and sent back as plain values) while this
+    process renders the rest: the same HTML, tables of contents, images and
+    problems as all rendered here."""
+    from kyodo import parallel
+    from kyodo.markdown.render import Markdown
+    from kyodo.model.assemble import load_content
+    from kyodo.views import bodies, model
+    from tests.factory import SAMPLE
+
+    monkeypatch.setenv("KYODO_CACHE", "off")                # every text rendered, none from the cache
+    monkeypatch.setattr(bodies, "_MEMORY", {})
+    here = model.prepare(load_content(SAMPLE))
+    monkeypatch.setattr(bodies, "_MEMORY", {})
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(model, "MIN_ITEMS", 10)             # the sample counts as large here
+    calls = []
+    real = Markdown.render_plain
+    monkeypatch.setattr(Markdown, "render_plain", lambda self, *a: calls.append(1) or real(self, *a))
+    split = model.prepare(load_content(SAMPLE))
+    texts = len(here.case_html) + len(here.chapter_html) + len(here.organization_html)
+    assert 0 < len(calls) < texts * 3 // 4                   # this process rendered only its share
+    for name in ("case_html", "chapter_html", "organization_html"):
+        assert getattr(split, name) == getattr(here, name), name
+    assert split.images == here.images

@@ -40,12 +40,13 @@ def _code_salt() -> str:
                            digest_size=16).hexdigest()
 
 
-def _to_json(r: Rendered) -> dict:
+def plain_of(r: Rendered) -> dict:
+    """A rendered body as plain values (the cache's JSON, a child's answer); :func:`rendered_of` undoes it."""
     return {"html": str(r.html), "toc": [[h.level, h.id, h.text, h.line] for h in r.toc], "images": list(r.images),
             "refs": [[t.facet, t.value, t.line] for t in r.refs], "problems": [list(p) for p in r.problems]}
 
 
-def _from_json(d: dict) -> Rendered:
+def rendered_of(d: dict) -> Rendered:
     return Rendered(Markup(d["html"]), [Heading(*h) for h in d["toc"]], list(d["images"]),
                     [TermRef(*t) for t in d["refs"]], [tuple(p) for p in d["problems"]])
 
@@ -104,7 +105,7 @@ class Bodies:
         entry = self._load_pack().get(key) if self.cache else None
         if isinstance(entry, dict):
             try:
-                hit = _from_json(entry)
+                hit = rendered_of(entry)
             except (KeyError, TypeError, ValueError):
                 return None
             _remember(key, hit)
@@ -149,7 +150,7 @@ class Bodies:
             for k in keys:
                 enc = _ENCODED.get(k)
                 if enc is None:
-                    enc = _ENCODED[k] = json.dumps(_to_json(self.used[k]), ensure_ascii=False, separators=(",", ":"))
+                    enc = _ENCODED[k] = json.dumps(plain_of(self.used[k]), ensure_ascii=False, separators=(",", ":"))
                 parts.append(json.dumps(k) + ":" + enc)
             self.cache.put_bytes(f"{PACK}-{shard}", ("{" + ",".join(parts) + "}").encode("utf-8"))
             _ON_DISK[(folder, shard)] = frozenset(keys)

@@ -13,7 +13,7 @@ from kyodo.model.content import Content
 from kyodo.core.taxonomy import Taxonomy, Term
 from kyodo.parallel import MIN_ITEMS, Background, later, pimap
 from kyodo.cache import Cache, cache_root
-from kyodo.views.bodies import Bodies
+from kyodo.views.bodies import Bodies, plain_of, rendered_of
 from kyodo.views.counts import Stats, count
 from kyodo.views.indexes import Indexes, build_indexes
 from kyodo.views.organizations import Bank, build_bank, organization_stats
@@ -179,12 +179,23 @@ def prepare(content: Content) -> SiteView:
     keys = [bodies.key(*a) for a in args]
     rendered = [bodies.lookup(k) for k in keys]
     fresh = [i for i, r in enumerate(rendered) if r is None]   # only bodies that changed are rendered:
-    missing = []   # plain texts here (handing one to a worker and back costs more), the others on all cores
-    with related_of() as finding:   # the related cases: in a child meanwhile (kyodo.parallel.Background)
-        for i in fresh:
-            rendered[i] = md.render_plain(args[i][0], args[i][3])
-            if rendered[i] is None:
-                missing.append(i)
+    # plain texts here (handing each to a worker and back costs as much as rendering
+    # it), except the last third of a large catalogue, rendered in a child meanwhile
+    # (this process was left alone with them after the other children had finished);
+    # the texts plain rendering declines, on all cores.
+    here, there = (fresh[:len(fresh) * 2 // 3], fresh[len(fresh) * 2 // 3:]) if len(fresh) >= MIN_ITEMS else (fresh, [])
+
+    def plain(indexes: list[int]) -> list:
+        return [md.render_plain(args[i][0], args[i][3]) for i in indexes]
+    with related_of() as finding, \
+            Background(lambda: [r if r is None else plain_of(r) for r in plain(there)], fork=bool(there)) as rest:
+        if not rest.forked:   # no child: all here
+            here, there = fresh, []
+        for i, r in zip(here, plain(here)):
+            rendered[i] = r
+        for i, r in zip(there, rest.result() if there else ()):
+            rendered[i] = r if r is None else rendered_of(r)
+        missing = [i for i in fresh if rendered[i] is None]
         with pimap(lambda j: md.render_full(*args[missing[j]]), len(missing)) as stream:   # declined above
             for i, r in zip(missing, stream):
                 rendered[i] = r
