@@ -325,6 +325,15 @@ def test_cards_are_cached_and_an_unchanged_case_is_never_redrawn(tmp_path, monke
     build(content, tmp_path / "out", with_search=False)
     assert calls == ["事例エー改"]
     assert (tmp_path / "out/cards/cases/b.png").is_file()
+    # a new drawing (or encoding) of the cards: every card of the output is made again
+    # (a change of kyodo's code: never the rebuild of changed case texts alone)
+    from kyodo.commands import snapshot
+    monkeypatch.setattr(snapshot, "rebuild", lambda *a: None)
+    calls.clear()
+    monkeypatch.setattr(cards, "DESIGN", "card-test")
+    build(content, tmp_path / "out", with_search=False)
+    assert {"事例エー改", "事例ビー"} <= set(calls)
+    assert len(calls) == len(list((tmp_path / "out/cards").rglob("*.png")))
 
 
 def test_card_text_wraps_without_breaking_words():

