@@ -1,5 +1,9 @@
+import datetime as dt
 import random
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kyodo.core.case import Case
 from kyodo.core.taxonomy import Facet, Taxonomy, Term
@@ -147,3 +151,20 @@ def test_bodies_rendered_in_a_child_are_the_ones_rendered_here(monkeypatch):
     for name in ("case_html", "chapter_html", "organization_html"):
         assert getattr(split, name) == getattr(here, name), name
     assert split.images == here.images
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(2019, 2024), st.none() | st.dates(dt.date(2019, 1, 1), dt.date(2025, 3, 31))),
+                max_size=60), st.integers(1, 35))
+def test_the_feed_has_the_latest_cases_in_order(rows, limit):
+    """kyodo.views.sources.feed: the entries are the first ``limit`` of all the cases
+    sorted by feed time, fiscal year and slug (ties on a day included)."""
+    import dataclasses
+
+    from kyodo.views.sources.feed import feed_entries, feed_time
+
+    tax = taxonomy()
+    cases = [dataclasses.replace(case(tax, f"c{i:02d}", who=["a"]), fiscal_year=y, updated=u)
+             for i, (y, u) in enumerate(rows)]
+    everything = sorted(cases, key=lambda c: (feed_time(c), c.fiscal_year, c.slug), reverse=True)
+    assert [c.slug for c in feed_entries(cases, limit)] == [c.slug for c in everything[:limit]]
