@@ -245,27 +245,3 @@ def test_sample_site_has_a_page_and_download_per_configured_table(sample_site):
     for y in stats["years"]:
         assert (sample_site / f"stats/year/{y['year']}/index.html").is_file()
     assert "partner/domain" in stats["crosstabs"] and "form/domain" in stats["crosstabs"]
-
-
-def test_tables_made_in_a_child_while_the_pages_are_planned(other_site, tmp_path, monkeypatch):
-    """kyodo/commands/pipeline.py: for a large site the tables (whose sizes the
-    statistics pages show) are made in a forked child while the pages are planned;
-    the site is the same, and this process never makes them itself."""
-    from kyodo import parallel
-    from kyodo.commands import pipeline
-    from kyodo.views import downloads
-
-    monkeypatch.setenv("KYODO_JOBS", "2")
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(pipeline, "MIN_ITEMS", 1)       # this small site counts as large here
-    made_here = []
-    real = downloads.cases_csv
-    monkeypatch.setattr(downloads, "cases_csv", lambda view: made_here.append(1) or real(view))
-    content = make_content(tmp_path / "content", other_cases(), taxonomy=OTHER_TAXONOMY,
-                           site=SITE.format(pairs="theme/style"))
-    build(content, tmp_path / "site", with_search=False)
-    assert made_here == []
-    for folder in ("stats", "data"):
-        for path in sorted((other_site / folder).rglob("*")):
-            if path.is_file():
-                assert (tmp_path / "site" / path.relative_to(other_site)).read_bytes() == path.read_bytes(), path

@@ -17,7 +17,7 @@ from kyodo.render.env import build_env, templates_digest
 from kyodo.render.items import CaseItems
 from kyodo.render.renderer import Renderer
 from kyodo.views.data import data_files
-from kyodo.views.downloads import download_files, keep_tables, known_tables, table_files
+from kyodo.views.downloads import download_files, table_files
 from kyodo.views.fingerprint import front_matter_fingerprint, page_fingerprints, site_fingerprint
 from kyodo.views.model import SiteView
 from kyodo.views.organization_data import organization_files
@@ -73,10 +73,7 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None, kee
     ``published`` (a list) receives the pages and the renderer (``serve`` keeps them);
     ``during(pages, renderer, site_fp, front)`` runs while the pages are written;
     ``early``: the cases' list items, started before the view was prepared."""
-    # The tables (every count as CSV and JSON), whose sizes the statistics pages
-    # show: made in a child while this process plans the pages, where it pays.
-    tables = Background(lambda: table_files(view), fork=len(view.cases) >= MIN_ITEMS and known_tables(view) is None)
-    with tables, EarlyItems(view.cases, view.taxonomy) if early is None else contextlib.nullcontext(early) as early:
+    with EarlyItems(view.cases, view.taxonomy) if early is None else contextlib.nullcontext(early) as early:
         code, env = early.code, early.env
         planned = plan(view)
         pages = planned.pages
@@ -91,8 +88,8 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None, kee
             published[:] = [pages, renderer, site_fp, front]
         todo = [p for p in pages if output.want(p.output, p.fingerprint)]
         early.adopt(len(todo))
-        if any(p.source == "stats" for p in todo):
-            keep_tables(view, tables.result())   # made once, rather than in every worker
+    if any(p.source == "stats" for p in todo):
+        table_files(view)   # the tables' sizes, made once here rather than in every worker
     # The workers render and write the pages; meanwhile this process draws the
     # share images, copies the assets and images and makes the data files.
     with renderer.writing(todo, output) as rendering:

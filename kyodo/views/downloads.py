@@ -71,20 +71,6 @@ def json_bytes(table: StatTable, site) -> bytes:
 def table_files(view) -> dict[str, bytes]:
     """path -> bytes for every table (used by the provider and for sizes on pages;
     made once per view)."""
-    made = known_tables(view)
-    if made is not None:
-        return made
-    out: dict[str, bytes] = {}
-    for t in published(view.stats):
-        out[t.csv_path] = csv_bytes(t.columns, t.records)
-        out[t.json_path] = json_bytes(t, view.site)
-    out["data/cases.csv"] = cases_csv(view)
-    keep_tables(view, out)
-    return out
-
-
-def known_tables(view) -> dict[str, bytes] | None:
-    """The tables made already for ``view`` (or for the last build's very same counts), else None."""
     made = getattr(view, "_table_files", None)
     if made is not None:
         return made
@@ -92,13 +78,14 @@ def known_tables(view) -> dict[str, bytes] | None:
         if stats is view.stats and site is view.site and taxonomy is view.taxonomy:
             view._table_files = files
             return files
-    return None
-
-
-def keep_tables(view, files: dict[str, bytes]) -> None:
-    """``files``, made by :func:`table_files` for ``view`` (in another process, say), are its tables."""
-    view._table_files = files
-    _TABLES[:] = [(view.stats, view.site, view.taxonomy, files)]
+    out: dict[str, bytes] = {}
+    for t in published(view.stats):
+        out[t.csv_path] = csv_bytes(t.columns, t.records)
+        out[t.json_path] = json_bytes(t, view.site)
+    out["data/cases.csv"] = cases_csv(view)
+    view._table_files = out
+    _TABLES[:] = [(view.stats, view.site, view.taxonomy, out)]
+    return out
 
 
 # Counts are reused between builds as the very same object only while no case's
