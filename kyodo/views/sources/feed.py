@@ -29,7 +29,7 @@ def feed_entries(cases, limit: int = 30) -> list:
     # A case's feed time falls on its day (`updated`, else the fiscal year's start),
     # so only the cases of the ``limit`` latest days can be among the entries: the
     # time, a hash, is worked out for those alone (not for all 10,000).
-    days = [c.updated or c.date for c in cases]
+    days = [c.date for c in cases]   # `updated`, else the fiscal year's start
     if len(days) > limit:
         last = sorted(days, reverse=True)[limit - 1]
         cases = [c for c, day in zip(cases, days) if day >= last]
