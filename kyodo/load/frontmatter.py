@@ -29,8 +29,8 @@ class Document:
 
     def packed(self) -> tuple:
         """What a worker process sends back for this document (kyodo.model.assemble):
-        plain values only, without the file's name, which the receiver knows. A
-        third of the pickling of the whole object (0.6 s at 10,000 cases)."""
+        plain values only, without the file's name, which the receiver knows
+        (pickling both ways: 37 instead of 66 microseconds a file)."""
         return (self.meta, self.lines.lines, self.lines.issues, self.body, self.body_line, self.digest,
                 self.meta_digest)
 

@@ -286,25 +286,26 @@ def _empty_cells(taxonomy: Taxonomy, pairs: dict) -> dict[str, dict[str, dict[st
 def _tally(cases: list[Case], taxonomy: Taxonomy, pairs: dict) -> dict[int, tuple]:
     """fiscal year -> (cases, uses of each (facet, slug), crosstab cells), in one pass.
     Counted by (facet, slug): plain strings hash in C (a Term's hash is Python code)."""
-    years: dict[int, tuple] = {}
+    counts: dict[int, int] = {}
+    uses: dict[int, dict[tuple[str, str], int]] = {}
+    cells: dict[int, dict] = {}
     for case in cases:
         year = case.fiscal_year
-        tally = years.get(year)
-        if tally is None:
-            tally = years[year] = ([0], {}, _empty_cells(taxonomy, pairs))
-        tally[0][0] += 1
-        per_term = tally[1]
+        if year not in counts:
+            counts[year], uses[year], cells[year] = 0, {}, _empty_cells(taxonomy, pairs)
+        counts[year] += 1
+        per_term, tables = uses[year], cells[year]
         for terms in case.terms.values():
             for term in terms:
                 k = (term.facet, term.slug)
                 per_term[k] = per_term.get(k, 0) + 1
         for key, (a, b) in pairs.items():
-            table = tally[2][key]
+            table = tables[key]
             for r in case.terms.get(a, ()):
                 row = table[r.slug]
                 for c in case.terms.get(b, ()):
                     row[c.slug] += 1
-    return {y: (t[0][0], t[1], t[2]) for y, t in years.items()}
+    return {y: (counts[y], uses[y], cells[y]) for y in counts}
 
 
 def _stats(taxonomy: Taxonomy, pairs: dict, tallies: dict[int, tuple], per_term: dict, cells: dict) -> Stats:
@@ -316,8 +317,9 @@ def _stats(taxonomy: Taxonomy, pairs: dict, tallies: dict[int, tuple], per_term:
             for key, (a, b) in pairs.items()}
     years = sorted((y, t[0]) for y, t in tallies.items())
     span = list(range(years[0][0], years[-1][0] + 1)) if years else []
-    empty: dict = {}
-    trends = {f.key: Trend(f, span, {t.slug: [tallies.get(y, (0, empty))[1].get((t.facet, t.slug), 0) for y in span]
+    uses = {y: t[1] for y, t in tallies.items()}
+    none: dict = {}   # a year of the span without cases
+    trends = {f.key: Trend(f, span, {t.slug: [uses.get(y, none).get((t.facet, t.slug), 0) for y in span]
                                      for t in f.terms})
               for f in taxonomy}
     return Stats(n, facets, tabs, years, span=span, trends=trends, by_year={})

@@ -183,7 +183,8 @@ def prepare(content: Content) -> SiteView:
     # it), except the last third of a large catalogue, rendered in a child meanwhile
     # (this process was left alone with them after the other children had finished);
     # the texts plain rendering declines, on all cores.
-    here, there = (fresh[:len(fresh) * 2 // 3], fresh[len(fresh) * 2 // 3:]) if len(fresh) >= MIN_ITEMS else (fresh, [])
+    cut = len(fresh) * 2 // 3 if len(fresh) >= MIN_ITEMS else len(fresh)
+    here, there = fresh[:cut], fresh[cut:]
 
     def plain(indexes: list[int]) -> list:
         return [md.render_plain(args[i][0], args[i][3]) for i in indexes]
