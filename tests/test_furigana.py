@@ -18,6 +18,7 @@ from kyodo.commands.build import build
 from kyodo.post.furigana import SKIP, scan
 from kyodo.text.analysis import Analyser, to_hiragana
 from tests.factory import SAMPLE, case_text, make_content
+from tests.html import EventParser
 
 KANJI_BASE = re.compile(r"[\u3005\u3006\u3007\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaffヶヵ]+")
 HIRAGANA = re.compile(r"[\u3041-\u3096ー]+")
@@ -50,7 +51,7 @@ EXPECTED = {
 NOT_READ = ("title", "script", "style", "code", "pre", "textarea", "svg", "option")
 
 
-class _Segments(HTMLParser):
+class _Segments(EventParser):
     """A page's text as (surface, reading) segments, one list per text block."""
 
     def __init__(self):
@@ -211,7 +212,7 @@ def test_ruby_only_over_kanji_with_okurigana_outside(ruby_pages):
     assert "<ruby>NPO" not in page and "<ruby>2024" not in page
 
 
-class _Where(HTMLParser):
+class _Where(EventParser):
     """Ruby inside elements or attributes where it must not be."""
 
     FORBIDDEN = ("title", "script", "style", "code", "pre", "textarea", "svg", "option")

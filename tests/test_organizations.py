@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 import unicodedata
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from kyodo.commands.build import build
 from kyodo.errors import ContentError
 from kyodo.model.assemble import load_content
 from tests.factory import SAMPLE, case_text, make_content
+from tests.html import EventParser
 
 
 def fold(s: str) -> str:   # written here again on purpose: the test does not trust kyodo's
@@ -193,7 +193,7 @@ def test_check_tells_about_near_duplicate_names(tmp_path, capsys):
 
 # -- pages and data -----------------------------------------------------------------------------
 
-class Links(HTMLParser):
+class Links(EventParser):
     """hrefs inside the element with class ``cls`` (record table, case facts …)."""
 
     def __init__(self, cls: str):

@@ -16,7 +16,6 @@ import json
 import random
 import re
 import unicodedata
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,6 +23,7 @@ import pytest
 
 from kyodo.search import index as search_index
 from tests.factory import SAMPLE
+from tests.html import EventParser
 from kyodo.search.vocab import fold
 from kyodo.search.vocab import pieces as vocab_pieces
 from kyodo.text.analysis import Analyser, has_kanji
@@ -35,7 +35,7 @@ BLOCK = {"p", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "div", "sect
          "figcaption"}
 
 
-class _Body(HTMLParser):
+class _Body(EventParser):
     """Text of ``.case-body`` with block boundaries as new lines."""
 
     def __init__(self):
