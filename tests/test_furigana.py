@@ -10,12 +10,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import jinja2
 import pytest
 import yaml
 
 from kyodo.commands import check
 from kyodo.commands.build import build
-from kyodo.post.furigana import SKIP, scan
+from kyodo.post.furigana import SKIP, extends_base, scan
 from kyodo.text.analysis import Analyser, to_hiragana
 from tests.factory import SAMPLE, case_text, make_content
 from tests.html import EventParser
@@ -407,3 +408,26 @@ def test_a_ward_word_inside_a_heading_reads_from_the_list(tmp_path):
     build(content, out, with_search=False)
     html = (out / "furigana" / "cases" / "a" / "index.html").read_text(encoding="utf-8")
     assert "<h1><ruby>東青葉<rt>ひがしあおば</rt></ruby>の<ruby>子育<rt>こそだ</rt></ruby>て</h1>" in html
+
+
+def test_which_templates_extend_base_follows_their_sources():
+    def env(templates):
+        return jinja2.Environment(loader=jinja2.DictLoader(templates), autoescape=True)
+    templates = {
+        "base.html": "<body>{% block main %}{% endblock %}</body>",
+        "child.html": "{% extends 'base.html' %}{% block main %}c{% endblock %}",
+        "grandchild.html": "{# a comment #}{% extends \"child.html\" %}",
+        "dynamic.html": "{% extends layout %}",
+        "alone.html": "<p>{{ x }}</p>",
+        "loop-a.html": "{% extends 'loop-b.html' %}", "loop-b.html": "{% extends 'loop-a.html' %}",
+    }
+    first = env(templates)
+    assert {n for n in templates if extends_base(first, n)} == {"base.html", "child.html", "grandchild.html"}
+    # The same names with other sources (as after an edit in `serve`): the answers follow.
+    edited = env({**templates, "child.html": "<p>no longer a child</p>",
+                  "alone.html": "{% extends 'base.html' %}"})
+    assert {n for n in templates if extends_base(edited, n)} == {"base.html", "alone.html"}
+    # Other delimiters read the same text differently.
+    other = jinja2.Environment(loader=jinja2.DictLoader({"t.html": "<% extends 'base.html' %>", "base.html": ""}),
+                               block_start_string="<%", block_end_string="%>")
+    assert extends_base(other, "t.html") and not extends_base(env({"t.html": "<% extends 'base.html' %>"}), "t.html")

@@ -214,17 +214,35 @@ def transform(src: str, page_url: str, site: Site, reader: Reader) -> str:
     return "".join(out)
 
 
+# Template source (and the syntax it is read with) -> the template it extends by name, or
+# None. Parsing is most of the cost of a small build's ふりがな step; a source is parsed
+# once per process (tests and `serve` build many times).
+_PARENTS: dict[tuple, str | None] = {}
+
+
+def _parent(env: jinja2.Environment, source: str) -> str | None:
+    key = (source, env.block_start_string, env.variable_start_string, env.comment_start_string,
+           env.line_statement_prefix, env.line_comment_prefix)
+    if key not in _PARENTS:
+        parent = None
+        for node in env.parse(source).find_all(nodes.Extends):
+            if isinstance(node.template, nodes.Const):
+                parent = node.template.value
+                break
+        if len(_PARENTS) >= 256:
+            _PARENTS.clear()
+        _PARENTS[key] = parent
+    return _PARENTS[key]
+
+
 def extends_base(env: jinja2.Environment, name: str, _seen: frozenset = frozenset()) -> bool:
     """True when template ``name`` extends base.html (directly or through a parent)."""
     if name == "base.html":
         return True
     if name in _seen:
         return False
-    source = env.loader.get_source(env, name)[0]
-    for node in env.parse(source).find_all(nodes.Extends):
-        if isinstance(node.template, nodes.Const):
-            return extends_base(env, node.template.value, _seen | {name})
-    return False
+    parent = _parent(env, env.loader.get_source(env, name)[0])
+    return parent is not None and extends_base(env, parent, _seen | {name})
 
 
 def _own_texts(item, depth: int = 0):
