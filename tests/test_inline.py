@@ -105,6 +105,7 @@ def test_every_page_of_the_sample_is_the_same_with_its_partials_in_place_and_the
     assert isinstance(env.loader, InliningLoader)
     stock = plain_env(env)
     stock.template_class = jinja2.Template   # and Jinja's own escape and Markup (kyodo/render/env.py _Template)
+    stock.context_class = jinja2.runtime.Context   # and Jinja's generic call (kyodo/render/env.py _Context)
     assert env.template_class is not jinja2.Template
     fast, slow = (Renderer(e, view, planned.nav) for e in (env, stock))
     pages = [*planned.pages, booklet_page(view, build_booklet(view, None))]

@@ -153,3 +153,108 @@ def test_pages_use_the_quick_escape_and_markup():
         markupsafe.Markup.__new__ = real
     assert out == "&lt;&amp;&gt;[&lt;&amp;&gt;]<&lt;&amp;&gt;>"
     assert made == [("<&lt;&amp;&gt;>",)]   # Jinja's runtime wraps a macro's value (jinja2.runtime.Macro)
+
+
+def _shown(values) -> list:
+    return [v if isinstance(v, (int, str)) else type(v).__name__ for v in values]
+
+
+class _Plain:
+    def __call__(self, *args, **kwargs):
+        return f"plain{_shown(args)}{sorted(kwargs.items())}"
+
+
+class _WithContext:
+    @jinja2.pass_context
+    def __call__(self, ctx, x=""):
+        return f"ctx:{ctx.get('v')}:{x}"
+
+
+class _Meta(type):
+    pass
+
+
+class _MarkedBase(metaclass=_Meta):
+    jinja_pass_arg = jinja2.utils._PassArg.environment
+
+    def __init__(self, env):
+        self.text = f"class-env:{type(env).__name__}"
+
+    def __str__(self):
+        return self.text
+
+
+class _Marked(_MarkedBase):
+    pass
+
+
+class _Unmarked(metaclass=_Meta):
+    def __init__(self, x=""):
+        self.text = f"class:{x}"
+
+    def __str__(self):
+        return self.text
+
+
+class _Holder:
+    def method(self, x=""):
+        return f"method:{x}"
+
+    @jinja2.pass_context
+    def with_context(self, ctx):
+        return f"mctx:{ctx.get('v')}"
+
+
+def _stops():
+    raise StopIteration
+
+
+def _callables():
+    marked_instance = _Plain()
+    marked_instance.jinja_pass_arg = jinja2.utils._PassArg.eval_context   # marked by itself
+    own_call = _Plain()
+    own_call.__call__ = jinja2.pass_context(lambda ctx: f"own:{ctx.get('v')}")
+    holder = _Holder()
+    return {
+        "plain": lambda *a, **k: f"f{a}{sorted(k.items())}",
+        "ctx": jinja2.pass_context(lambda ctx, x="": f"c:{ctx.get('v')}:{x}"),
+        "envf": jinja2.pass_environment(lambda env: f"e:{type(env).__name__}"),
+        "evalf": jinja2.pass_eval_context(lambda ev: f"ev:{ev.autoescape}"),
+        "inst": _Plain(), "instctx": _WithContext(), "marked": marked_instance, "own": own_call,
+        "Marked": _Marked, "Unmarked": _Unmarked, "meth": holder.method, "mctx": holder.with_context,
+        "stops": _stops, "d": {"a": 1}, "nsf": jinja2.utils.Namespace,
+    }
+
+
+CALLS = [
+    "{{ plain(1, k=2) }}{{ ctx('x') }}{{ envf() }}{{ evalf() }}{{ inst(3) }}{{ instctx('y') }}",
+    "{% for i in [1, 2] %}{% set v = i %}{{ ctx() }}{{ instctx() }}{{ plain(i) }}{{ mctx() }}{{ own() }}{% endfor %}",
+    "{% set v = 'top' %}{{ marked() }}{{ own() }}{{ Marked() }}{{ Unmarked('u') }}{{ meth('m') }}{{ mctx() }}",
+    "{% macro m(a) %}[{{ a }}{{ ctx() }}]{% endmacro %}{% for i in [1] %}{% set v = 'L' %}{{ m(i) }}{% endfor %}",
+    "{{ stops() is undefined }}|{{ d.items() | list }}|{{ range(3) | list }}|{% set n = nsf(a=1) %}{{ n.a }}",
+    "{% if true %}{% set v = 'B' %}{{ ctx() }}{{ plain(x=1) }}{% endif %}{{ Marked() }}{{ Unmarked() }}",
+]
+
+
+@pytest.mark.parametrize("source", CALLS)
+def test_every_kind_of_callable_gets_what_jinjas_generic_call_gives(source):
+    fast, generic = make_env(paths.TEMPLATES), make_env(paths.TEMPLATES)
+    generic.context_class = jinja2.runtime.Context
+    for _ in range(2):   # the second time from the table of decisions
+        assert fast.from_string(source).render(**_callables()) == generic.from_string(source).render(**_callables())
+
+
+def test_callables_that_want_nothing_skip_the_generic_call(monkeypatch):
+    seen = []
+    generic = jinja2.runtime.Context.call
+
+    def counted(self, obj, *args, **kwargs):
+        seen.append(obj)
+        return generic(self, obj, *args, **kwargs)
+    monkeypatch.setattr(jinja2.runtime.Context, "call", counted)
+    env = make_env(paths.TEMPLATES)
+    objects = _callables()
+    out = env.from_string("{% macro m() %}M{% endmacro %}{{ m() }}{{ plain() }}{{ inst() }}{{ meth() }}"
+                          "{{ Unmarked() }}{{ ctx() }}{{ marked() }}{{ Marked() }}").render(**objects)
+    assert out.startswith("Mf()[]plain[][]method:class:")
+    assert seen == [objects["ctx"], objects["marked"]]   # wants the context; marked by itself

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from types import FunctionType, MethodType
 
 import jinja2
 import markupsafe
+from jinja2.utils import _PassArg
 from markupsafe import Markup
 
 from kyodo.render.charts import Charts
@@ -41,19 +43,70 @@ def _url(ctx, path: str = "") -> str:
 _SCOPES = frozenset({"_loop_vars", "_block_vars"})   # what Jinja adds to a call inside a loop or block
 
 
+# What decides how Jinja calls a callable (a ``jinja_pass_arg`` mark on its ``__call__``
+# or on itself: the function, the class, a bound method's function) -> (call its
+# ``__call__``?, what it is passed: None, or a _PassArg), as jinja2.runtime.Context.call
+# finds them.
+_HOW: dict = {}
+
+
+def _how(obj) -> tuple[bool, _PassArg | None]:
+    if hasattr(obj, "__call__") and _PassArg.from_obj(obj.__call__) is not None:  # noqa: B004 - Jinja's test
+        return True, _PassArg.from_obj(obj.__call__)
+    return False, _PassArg.from_obj(obj)
+
+
 class _Context(jinja2.runtime.Context):
-    """A template context whose ``url()`` goes straight to :func:`_url`.
+    """A template context that calls as Jinja's generic call does, deciding once per kind.
 
     A page calls ``url()`` about twenty times, and Jinja's generic call looks up
     on every call how the function wants its context (0.65 -> 0.58 s for 3,000
-    case pages in one process, seven alternations). Where a loop or block has
-    variables of its own (Jinja passes them in ``kwargs``) and for every other
-    function, the generic call, which gives the function a context with them."""
+    case pages in one process, seven alternations): ``url()`` outside a loop or
+    block with variables of its own goes straight to :func:`_url`. Every other
+    callable (macros, methods, fragments, list items …) is looked at once per
+    function, method or class, and called here as Jinja calls it: its
+    ``__call__`` when that is marked, with the environment or the eval context
+    first when it asks for one, loop and block variables dropped,
+    ``StopIteration`` made undefined. A callable that wants the context itself
+    (it sees loop and block variables) and an object marked by itself go
+    through the generic call."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         if __obj is _url and kwargs.keys() <= _SCOPES and not any(kwargs.values()):
             return _url(__self, *args)
-        return super().call(__obj, *args, **kwargs)
+        kind = type(__obj)
+        if kind is MethodType:
+            key = __obj.__func__            # a bound method's marks are its function's
+        elif kind is FunctionType or isinstance(__obj, type):
+            key = __obj                     # marks sit on the function or class itself
+        else:
+            own = getattr(__obj, "__dict__", None)
+            if own and ("jinja_pass_arg" in own or "__call__" in own):
+                return super().call(__obj, *args, **kwargs)   # marked by itself: no table
+            key = kind                      # an instance: its class decides
+        how = _HOW.get(key)
+        if how is None:
+            how = _how(__obj)
+            if len(_HOW) >= 4096:           # functions made on the fly: keep the table small
+                _HOW.clear()
+            _HOW[key] = how
+        use_call, pass_arg = how
+        if pass_arg is _PassArg.context:
+            return super().call(__obj, *args, **kwargs)
+        if use_call:
+            __obj = __obj.__call__
+        if pass_arg is _PassArg.eval_context:
+            args = (__self.eval_ctx, *args)
+        elif pass_arg is _PassArg.environment:
+            args = (__self.environment, *args)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
 
 
 _escape_inner = getattr(markupsafe, "_escape_inner", None)   # MarkupSafe 3: the C escape, giving a str
