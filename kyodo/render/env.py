@@ -12,20 +12,12 @@ import markupsafe
 from jinja2.utils import _PassArg
 from markupsafe import Markup
 
+from kyodo.render.chart_layout import stacked_layout
 from kyodo.render.charts import Charts
 from kyodo.render.embeds import embed_size
 from kyodo.render.inline import InliningLoader
+from kyodo.text.numbers import number_text
 from kyodo.text.wareki import fiscal_year_label, fiscal_year_short, wareki
-
-
-def _number(value) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.10g}" if abs(value) >= 1000 else f"{value:g}"
-    return str(value)
 
 
 def _date_ja(value: dt.date | None) -> str:
@@ -199,12 +191,12 @@ def make_env(templates: Path) -> jinja2.Environment:
         fy=fiscal_year_label,          # 令和6年度（2024年度）
         fy_short=fiscal_year_short,    # 令和6年度
         wareki=wareki,
-        number=_number,
+        number=number_text,
         date_ja=_date_ja,
     )
     env.context_class = _Context
     env.template_class = _Template
-    env.globals.update(url=_url, embed_size=embed_size)
+    env.globals.update(url=_url, embed_size=embed_size, stacked_layout=stacked_layout)
     env.globals["charts"] = Charts(env)   # the SVG charts, each drawn once per build
     return env
 
