@@ -20,13 +20,15 @@ def related(cases: list[Case], k: int = 4, min_shared: int = 2) -> dict[str, lis
     n = len(cases)
     everyone = (1 << n) - 1
     postings: dict = defaultdict(int)
-    for i, case in enumerate(cases):
-        for term in case.all_terms():
+    terms_of = [list(case.all_terms()) for case in cases]
+    for i, terms in enumerate(terms_of):
+        for term in terms:
             postings[term] |= 1 << i
     result: dict[str, list[Case]] = {}
     for i, case in enumerate(cases):
+        terms = terms_of[i]
         planes: list[int] = []          # planes[p] holds bit p of each case's score
-        for term in case.all_terms():
+        for term in terms:
             carry = postings[term]
             for p in range(len(planes)):
                 planes[p], carry = planes[p] ^ carry, planes[p] & carry
@@ -36,7 +38,8 @@ def related(cases: list[Case], k: int = 4, min_shared: int = 2) -> dict[str, lis
                 planes.append(carry)
         others = everyone & ~(1 << i)
         picked: list[int] = []
-        for score in range((1 << len(planes)) - 1, min_shared - 1, -1):
+        # no case shares more terms than this one has: start there, not at the planes' maximum
+        for score in range(min((1 << len(planes)) - 1, len(terms)), min_shared - 1, -1):
             mask = others
             for p, plane in enumerate(planes):
                 mask &= plane if score >> p & 1 else ~plane
