@@ -10,6 +10,7 @@ import json
 import os
 import pickle
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -703,4 +704,33 @@ def test_a_case_template_whose_names_cannot_be_known_keeps_everything(make_site)
     result = s.build()
     assert result.quick
     assert "足した一文" in (s.out / "cases/case-1/index.html").read_text(encoding="utf-8")
+    s.same_as_clean()
+
+
+def _kept_stats(s):
+    json_path, payload = s.records()
+    record = json.loads(json_path.read_text(encoding="utf-8"))
+    return snapshot._Payload(payload, record["blobs"], snapshot._key()).blob("common")["common"]["stats"]
+
+
+def test_only_term_counts_of_the_statistics_are_kept_unless_a_case_template_reads_them(make_site):
+    s = make_site()
+    assert not s.build().quick
+    kept = _kept_stats(s)
+    # the default case page reads no statistics: the [[domain:B]] count is all that is kept
+    assert kept.by_year == {} and kept.crosstabs == {} and kept.tables is None and kept.facets
+    s.append(2, "\n[[domain:C]]と[[partner:区民]]も関わりました。\n")
+    assert s.build().quick
+    s.same_as_clean()
+    # a case template that shows a year's statistics: everything is kept, and used
+    case = s.templates / "case.html"
+    case.write_text(case.read_text(encoding="utf-8").replace(
+        "{% block main %}", '{% block main %}<p class="years">{% for y, st in stats.by_year.items() %}'
+        '{{ y }}:{{ st.cases }}:{{ st.crosstabs | length }} {% endfor %}</p>', 1), encoding="utf-8")
+    assert not s.build().quick
+    assert _kept_stats(s).by_year
+    s.append(3, "\n足した一文。\n")
+    assert s.build().quick
+    assert re.search(r'<p class="years">(20\d\d:[1-9]\d*:\d+ )+</p>',
+                     (s.out / "cases/case-3/index.html").read_text(encoding="utf-8"))
     s.same_as_clean()

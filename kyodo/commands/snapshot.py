@@ -48,6 +48,7 @@ from kyodo.parallel import pmap
 from kyodo.paths import display_path
 from kyodo.render.env import names_read, templates_digest
 from kyodo.validate.readings import contains, strings
+from kyodo.views.counts import Stats
 
 FORMAT = "1"
 MAX_FILES = 20         # more changed files than this: the normal build
@@ -261,6 +262,10 @@ def prepare(taken: Before | None, content_dir: Path, view, pages, renderer, site
             break
         names |= read
     common = {k: v for k, v in common.items() if k in names | ALWAYS}
+    if "stats" not in names and isinstance(common.get("stats"), Stats):
+        # read only by the markdown's [[facet:term]] (its count): not every year's tables,
+        # which were most of what was kept and most of what a quick rebuild read back
+        common["stats"] = common["stats"].terms_only()
 
     def shard(n: int) -> tuple[bytes, bytes]:   # the cases and the case pages of one shard
         group = {rel: _kept_page(page, by_slug) for rel, page in case_pages.get(n, [])}
@@ -307,6 +312,7 @@ def save(prepared: Prepared | None, content_dir: Path, out_dir: Path) -> None:
 
 
 ALWAYS = {"site", "taxonomy", "facets", "stats"}   # the markdown of a body and the list items read these
+# (of ``stats``, the markdown reads only term counts: without a template that reads it, only those are kept)
 
 
 class _Pickler(pickle.Pickler):

@@ -238,6 +238,11 @@ class Stats:
     # The tables printed from these counts (kyodo.views.tables.Tables), built once on first use.
     tables: object = field(default=None, repr=False, compare=False)
 
+    def terms_only(self) -> "Stats":
+        """These counts with only what :meth:`term_count` reads (each facet's terms): for a
+        kept context whose templates read no statistics (kyodo/commands/snapshot.py)."""
+        return Stats(self.cases, self.facets, {}, [])
+
     def term_count(self, term: Term) -> int:
         fc = self.facets.get(term.facet)
         return next((t.cases for t in fc.terms if t.term == term), 0) if fc else 0
