@@ -4,11 +4,12 @@ templates/charts/macros.html (``stacked_chart``) draws the SVG from what
 :func:`stacked_layout` returns. The layout was done in the macro itself, with
 Jinja namespaces; done here, the 180 stacked charts of the 1,000-case corpus
 take 0.11 s of CPU instead of 0.40 s in one process (a site has a chart per
-crosstab and year, drawn for its statistics page and its embed). The geometry is the macro's: a legend flowing onto new
-lines, each row's label wrapped at ``per_line`` characters (every character
-taken as 1em wide), its bar, and its values flowing under the bar; mode
-``share`` makes every bar 100 % of its row, ``count`` scales bars to the largest
-row total. tests/test_chart_layout.py holds the drawing to the macro as it was.
+crosstab and year, drawn for its statistics page and its embed). The geometry
+is the macro's: a legend flowing onto new lines, each row's label wrapped at
+``per_line`` characters (every character taken as 1em wide), its bar, and its
+values flowing under the bar; mode ``share`` makes every bar 100 % of its row,
+``count`` scales bars to the largest row total. tests/test_chart_layout.py holds
+the drawing to the macro as it was.
 """
 
 from __future__ import annotations
@@ -88,10 +89,7 @@ def stacked_layout(rows, mode: str = "share", unit="件", width: int = 288) -> S
     legend_h = ((y - PAD) // LH + 1 + (1 if has_above else 0)) * LH + 8
     texts = [_value_texts(r, mode, unit) for r in rows]
     flows = [_flow(t, barmax) for t in texts]
-    maxt = 0
-    for r in rows:
-        if r.total > maxt:
-            maxt = r.total
+    maxt = max([0, *(r.total for r in rows)])
     desc = []
     out, y = [], PAD + legend_h
     unit_text = str(unit)
@@ -121,8 +119,4 @@ def stacked_layout(rows, mode: str = "share", unit="件", width: int = 288) -> S
         values = [(PAD + fx, y + line * VLH + VLH - 5, t) for (fx, line), t in zip(flow, row_texts)]
         out.append(StackedRow(labels, bool(r.is_average), rects, outline, empty, values))
         y += (lines - 1) * VLH + VLH + GAP
-    height = PAD + legend_h
-    for r, flow in zip(rows, flows):
-        lines = flow[-1][1] + 1 if flow else 1
-        height += ((len(str(r.label)) + per_line - 1) // per_line) * LH + 4 + BH + 4 + lines * VLH + GAP
-    return StackedLayout(height, "。".join(desc), has_above, len(series), legend, note_y, out, barmax=barmax)
+    return StackedLayout(y, "。".join(desc), has_above, len(series), legend, note_y, out, barmax=barmax)
