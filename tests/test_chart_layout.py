@@ -74,7 +74,7 @@ def _rows(draw):
     return rows
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(_rows(), st.sampled_from(["share", "count"]), st.sampled_from(["件", "回", ""]))
 def test_any_rows_are_drawn_as_the_macro_drew_them(rows, mode, unit):
     _same(rows, mode, unit)
