@@ -87,14 +87,13 @@ def stacked_layout(rows, mode: str = "share", unit="件", width: int = 288) -> S
     note_y = y + 2 * LH - 5   # the ▲ note: a line under the legend's last
     has_above = any(s.above for r in rows for s in r.segments)
     legend_h = ((y - PAD) // LH + 1 + (1 if has_above else 0)) * LH + 8
-    texts = [_value_texts(r, mode, unit) for r in rows]
-    flows = [_flow(t, barmax) for t in texts]
     maxt = max([0, *(r.total for r in rows)])
     desc = []
     out, y = [], PAD + legend_h
-    unit_text = str(unit)
-    for r, row_texts, flow in zip(rows, texts, flows):
-        desc.append(f"{r.label}（計 {number_text(r.total)}{unit_text}）: " + "、".join(row_texts))
+    for r in rows:
+        row_texts = _value_texts(r, mode, unit)
+        flow = _flow(row_texts, barmax)
+        desc.append(f"{r.label}（計 {number_text(r.total)}{unit}）: " + "、".join(row_texts))
         label = str(r.label)
         labels = []
         for i in range(0, len(label), per_line):
