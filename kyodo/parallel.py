@@ -297,3 +297,79 @@ def finish() -> None:
             job.result()
         finally:
             job.close()
+
+
+class Shared:
+    """``func(0) … func(count - 1)`` shared between this process, which takes items
+    from the front, and one forked child, which takes them from the back, a few
+    at a time, until they meet: neither waits for the other however busy the
+    machine is with other children (a fixed split left this process working
+    alone for half a second at 10,000 cases). ``send`` turns the child's results
+    into plain data for the pipe and ``take`` turns them back. Without a child
+    (see :class:`Background`) every item is made here; if the child fails, the
+    items it had taken are made here too. Use it in a ``with`` block."""
+
+    def __init__(self, func: Callable[[int], object], count: int, fork: bool = True, step: int = 8,
+                 send: Callable = lambda x: x, take: Callable = lambda x: x):
+        import mmap
+        import struct
+        self.func, self.count, self.step, self.take = func, count, step, take
+        self.cell = mmap.mmap(-1, 16)           # shared with the child: the front and the back
+        self.pack, self.unpack = struct.Struct("qq").pack_into, struct.Struct("qq").unpack_from
+        self.pack(self.cell, 0, 0, count)
+        self.lock = multiprocessing.get_context("fork").Lock() if fork and _can_fork() else None
+        self.job = None
+        if self.lock is not None:
+            self.job = Background(lambda: self._from_back(send), fork=True)
+            if not self.job.forked:
+                self.job = None
+
+    def _claim(self, front: bool) -> tuple[int, int]:
+        with self.lock if self.lock is not None else contextlib.nullcontext():
+            first, last = self.unpack(self.cell, 0)
+            if front:
+                start, end = first, min(first + self.step, last)
+                self.pack(self.cell, 0, end, last)
+            else:
+                start, end = max(last - self.step, first), last
+                self.pack(self.cell, 0, first, start)
+        return start, end
+
+    def _from_back(self, send) -> tuple[int, list]:
+        """In the child: (the first item made, the results from there to the end)."""
+        parts = []
+        while True:
+            start, end = self._claim(front=False)
+            if start >= end:
+                break
+            parts.append([send(self.func(i)) for i in range(start, end)])
+        done = [r for part in reversed(parts) for r in part]
+        return self.count - len(done), done
+
+    def results(self) -> list:
+        out = []
+        while True:
+            start, end = self._claim(front=True)
+            if start >= end:
+                break
+            out.extend(self.func(i) for i in range(start, end))
+        if self.job is not None:
+            try:
+                first, theirs = self.job.result()
+            except Exception:   # noqa: BLE001 - the child failed: its items are made here
+                first, theirs = self.count, []
+            if first == len(out) and len(theirs) == self.count - first:
+                out.extend(self.take(r) for r in theirs)
+        out.extend(self.func(i) for i in range(len(out), self.count))   # whatever no one made
+        return out
+
+    def close(self) -> None:
+        if self.job is not None:
+            self.job.close()
+            self.job = None
+
+    def __enter__(self) -> "Shared":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

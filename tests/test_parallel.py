@@ -233,3 +233,52 @@ def test_pool_workers_take_stop_signals_again_and_the_parent_too(monkeypatch):
     assert {pid for pid, _ in masks} - {os.getpid()}                  # really in workers
     assert all(int(signal.SIGINT) not in m and int(signal.SIGTERM) not in m for _, m in masks)
     assert _blocked() == before
+
+
+def test_shared_work_meets_in_the_middle_in_order(monkeypatch):
+    """Shared: this process takes items from the front, a child from the back;
+    together every item once, in order, whatever the speed of either side."""
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    parent = os.getpid()
+    import time
+
+    for count, slow_here in [(0, False), (1, False), (7, False), (500, False), (500, True), (333, True)]:
+        def item(i, slow_here=slow_here):
+            if slow_here and os.getpid() == parent:
+                time.sleep(0.0005)   # this process is the slow one: the child takes most
+            return (i, os.getpid())
+        with parallel.Shared(item, count, send=lambda r: [r[0], r[1]], take=tuple) as both:
+            made = both.results()
+        assert [i for i, _ in made] == list(range(count)), count
+        assert all(type(r) is tuple for r in made)   # the child's come back through ``take``
+        who = [pid for _, pid in made]
+        # Each side made one unbroken run: the front here, the back in the child.
+        here = sum(1 for pid in who if pid == parent)
+        assert all(pid == parent for pid in who[:here]) and all(pid != parent for pid in who[here:]), count
+        if slow_here:
+            assert here < count // 2, (count, here)
+
+
+def test_shared_work_is_made_here_when_the_child_fails_or_cannot_run(monkeypatch):
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    parent = os.getpid()
+
+    def fails_in_child(i):
+        if os.getpid() != parent and i > 250:
+            os._exit(3)   # the child dies after taking items from the back
+        return i * 2
+    with parallel.Shared(fails_in_child, 400) as both:
+        assert both.results() == [i * 2 for i in range(400)]   # what the child had taken: made here
+
+    def unpicklable(i):
+        return threading.Lock() if os.getpid() != parent else i
+    with parallel.Shared(unpicklable, 300) as both:
+        assert both.results() == list(range(300))
+    for why in ("threads", "asked"):
+        if why == "threads":
+            monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
+        with parallel.Shared(lambda i: (i, os.getpid()), 300, fork=why != "asked") as both:
+            assert both.job is None
+            assert both.results() == [(i, parent) for i in range(300)], why

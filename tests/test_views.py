@@ -1,5 +1,7 @@
 import datetime as dt
+import os
 import random
+import time
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -125,10 +127,10 @@ def test_related_from_a_child_and_from_a_damaged_cache_equal_related(tmp_path, m
 
 
 def test_bodies_rendered_in_a_child_are_the_ones_rendered_here(monkeypatch):
-    """kyodo.views.model.prepare: for a large catalogue the last third of the texts
-    is rendered in a forked child (and sent back as plain values) while this
-    process renders the rest: the same HTML, tables of contents, images and
-    problems as all rendered here."""
+    """kyodo.views.model.prepare: for a large catalogue a forked child renders texts
+    from the end (and sends them back as plain values) while this process renders
+    from the start: the same HTML, tables of contents, images and problems as all
+    rendered here."""
     from kyodo import parallel
     from kyodo.markdown.render import Markdown
     from kyodo.model.assemble import load_content
@@ -144,7 +146,14 @@ def test_bodies_rendered_in_a_child_are_the_ones_rendered_here(monkeypatch):
     monkeypatch.setattr(model, "MIN_ITEMS", 10)             # the sample counts as large here
     calls = []
     real = Markdown.render_plain
-    monkeypatch.setattr(Markdown, "render_plain", lambda self, *a: calls.append(1) or real(self, *a))
+    parent = os.getpid()
+
+    def counted(self, *a):
+        if os.getpid() == parent:   # slow here: the child surely takes its share
+            calls.append(1)
+            time.sleep(0.002)
+        return real(self, *a)
+    monkeypatch.setattr(Markdown, "render_plain", counted)
     split = model.prepare(load_content(SAMPLE))
     texts = len(here.case_html) + len(here.chapter_html) + len(here.organization_html)
     assert 0 < len(calls) < texts * 3 // 4                   # this process rendered only its share
@@ -168,3 +177,29 @@ def test_the_feed_has_the_latest_cases_in_order(rows, limit):
              for i, (y, u) in enumerate(rows)]
     everything = sorted(cases, key=lambda c: (feed_time(c), c.fiscal_year, c.slug), reverse=True)
     assert [c.slug for c in feed_entries(cases, limit)] == [c.slug for c in everything[:limit]]
+
+
+def test_tables_made_in_a_child_are_the_ones_made_here(monkeypatch):
+    """kyodo.commands.pipeline._Tables: for a large catalogue the download tables
+    (whose sizes the statistics pages print) are made in a forked child while the
+    pages are planned: the same files, byte for byte, as made here."""
+    from kyodo import parallel
+    from kyodo.commands import pipeline
+    from kyodo.model.assemble import load_content
+    from kyodo.views import downloads, model
+    from tests.factory import SAMPLE
+
+    monkeypatch.setenv("KYODO_CACHE", "off")
+    monkeypatch.setenv("KYODO_JOBS", "2")
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(pipeline, "MIN_ITEMS", 10)             # the sample counts as large here
+    monkeypatch.setattr(downloads, "_TABLES", [])
+    view = model.prepare(load_content(SAMPLE))
+    expected = downloads.make_tables(view)
+    assert downloads.tables_made(view) is None
+    with pipeline._Tables(view) as tables:
+        assert tables.job is not None and tables.job.forked     # really in a child
+        tables.adopt()
+    assert downloads.tables_made(view) == expected and downloads.table_files(view) is downloads.tables_made(view)
+    with pipeline._Tables(view) as again:                       # made already: no child
+        assert again.job is None

@@ -17,7 +17,7 @@ from kyodo.render.env import build_env, templates_digest
 from kyodo.render.items import CaseItems
 from kyodo.render.renderer import Renderer
 from kyodo.views.data import data_files
-from kyodo.views.downloads import download_files, table_files
+from kyodo.views.downloads import download_files, keep_tables, make_tables, tables_made
 from kyodo.views.fingerprint import front_matter_fingerprint, page_fingerprints, site_fingerprint
 from kyodo.views.model import SiteView
 from kyodo.views.organization_data import organization_files
@@ -65,6 +65,35 @@ class EarlyItems:
         self.close()
 
 
+class _Tables:
+    """The statistics tables' files (kyodo.views.downloads), made in a forked child
+    while this process plans the pages (the stats pages show their sizes, so the
+    workers need them; made here, they kept the other core idle for half a
+    second at 10,000 cases). Close it (or use it in a ``with`` block)."""
+
+    def __init__(self, view: SiteView):
+        self.view = view
+        made = tables_made(view) is not None
+        self.job = None if made else Background(lambda: make_tables(view), fork=len(view.cases) >= MIN_ITEMS)
+
+    def adopt(self) -> None:
+        """The tables, from the child (or made here when there is none)."""
+        if self.job is not None and tables_made(self.view) is None:
+            keep_tables(self.view, self.job.result())
+        self.close()
+
+    def close(self) -> None:
+        if self.job is not None:
+            self.job.close()
+            self.job = None
+
+    def __enter__(self) -> "_Tables":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def write_site(view: SiteView, output, with_search: bool = True, phase=None, keep_search: bool = False,
                published: list | None = None, during=None, early: EarlyItems | None = None) -> int:
     """Plan, render and write the site into ``output`` (a Staging or an Update):
@@ -73,7 +102,8 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None, kee
     ``published`` (a list) receives the pages and the renderer (``serve`` keeps them);
     ``during(pages, renderer, site_fp, front)`` runs while the pages are written;
     ``early``: the cases' list items, started before the view was prepared."""
-    with EarlyItems(view.cases, view.taxonomy) if early is None else contextlib.nullcontext(early) as early:
+    with EarlyItems(view.cases, view.taxonomy) if early is None else contextlib.nullcontext(early) as early, \
+            _Tables(view) as tables:
         code, env = early.code, early.env
         planned = plan(view)
         pages = planned.pages
@@ -88,8 +118,8 @@ def write_site(view: SiteView, output, with_search: bool = True, phase=None, kee
             published[:] = [pages, renderer, site_fp, front]
         todo = [p for p in pages if output.want(p.output, p.fingerprint)]
         early.adopt(len(todo))
-    if any(p.source == "stats" for p in todo):
-        table_files(view)   # the tables' sizes, made once here rather than in every worker
+        if any(p.source == "stats" for p in todo):
+            tables.adopt()   # the tables' sizes, made once rather than in every worker
     # The workers render and write the pages; meanwhile this process draws the
     # share images, copies the assets and images and makes the data files.
     with renderer.writing(todo, output) as rendering:

@@ -71,6 +71,15 @@ def json_bytes(table: StatTable, site) -> bytes:
 def table_files(view) -> dict[str, bytes]:
     """path -> bytes for every table (used by the provider and for sizes on pages;
     made once per view)."""
+    made = tables_made(view)
+    if made is not None:
+        return made
+    return keep_tables(view, make_tables(view))
+
+
+def tables_made(view) -> dict[str, bytes] | None:
+    """The view's tables when they are made already (or kept from the last build
+    with the very same counts), else None."""
     made = getattr(view, "_table_files", None)
     if made is not None:
         return made
@@ -78,13 +87,23 @@ def table_files(view) -> dict[str, bytes]:
         if stats is view.stats and site is view.site and taxonomy is view.taxonomy:
             view._table_files = files
             return files
+    return None
+
+
+def keep_tables(view, files: dict[str, bytes]) -> dict[str, bytes]:
+    """Take ``files``, made by :func:`make_tables` for this view (in another process)."""
+    view._table_files = files
+    _TABLES[:] = [(view.stats, view.site, view.taxonomy, files)]
+    return files
+
+
+def make_tables(view) -> dict[str, bytes]:
+    """path -> bytes for every table, made anew (see :func:`table_files`)."""
     out: dict[str, bytes] = {}
     for t in published(view.stats):
         out[t.csv_path] = csv_bytes(t.columns, t.records)
         out[t.json_path] = json_bytes(t, view.site)
     out["data/cases.csv"] = cases_csv(view)
-    view._table_files = out
-    _TABLES[:] = [(view.stats, view.site, view.taxonomy, out)]
     return out
 
 

@@ -11,7 +11,7 @@ from kyodo.load.images import image_size
 from kyodo.markdown.render import Markdown, Rendered
 from kyodo.model.content import Content
 from kyodo.core.taxonomy import Taxonomy, Term
-from kyodo.parallel import MIN_ITEMS, Background, later, pimap
+from kyodo.parallel import MIN_ITEMS, Background, Shared, later, pimap
 from kyodo.cache import Cache, cache_root
 from kyodo.views.bodies import Bodies, plain_of, rendered_of
 from kyodo.views.counts import Stats, count
@@ -155,6 +155,14 @@ class Related:
         self.close()
 
 
+def _plain_or_none(r):
+    return None if r is None else plain_of(r)
+
+
+def _rendered_or_none(r):
+    return None if r is None else rendered_of(r)
+
+
 def prepare(content: Content) -> SiteView:
     """Render markdown and derive the views; raise ContentError on problems."""
     stats, related_of = _derived(content)
@@ -179,23 +187,17 @@ def prepare(content: Content) -> SiteView:
     keys = [bodies.key(*a) for a in args]
     rendered = [bodies.lookup(k) for k in keys]
     fresh = [i for i, r in enumerate(rendered) if r is None]   # only bodies that changed are rendered:
-    # plain texts here (handing each to a worker and back costs as much as rendering
-    # it), except the last third of a large catalogue, rendered in a child meanwhile
-    # (this process was left alone with them after the other children had finished);
-    # the texts plain rendering declines, on all cores.
-    cut = len(fresh) * 2 // 3 if len(fresh) >= MIN_ITEMS else len(fresh)
-    here, there = fresh[:cut], fresh[cut:]
-
-    def plain(indexes: list[int]) -> list:
-        return [md.render_plain(args[i][0], args[i][3]) for i in indexes]
+    # plain texts here and in one child (handing each to a pool worker and back
+    # costs as much as rendering it), the two taking them from either end; the
+    # texts plain rendering declines, on all cores.
+    def plain(j: int):
+        i = fresh[j]
+        return md.render_plain(args[i][0], args[i][3])
     with related_of() as finding, \
-            Background(lambda: [r if r is None else plain_of(r) for r in plain(there)], fork=bool(there)) as rest:
-        if not rest.forked:   # no child: all here
-            here, there = fresh, []
-        for i, r in zip(here, plain(here)):
+            Shared(plain, len(fresh), fork=len(fresh) >= MIN_ITEMS, send=_plain_or_none, take=_rendered_or_none) \
+            as both:
+        for i, r in zip(fresh, both.results()):
             rendered[i] = r
-        for i, r in zip(there, rest.result() if there else ()):
-            rendered[i] = r if r is None else rendered_of(r)
         missing = [i for i in fresh if rendered[i] is None]
         with pimap(lambda j: md.render_full(*args[missing[j]]), len(missing)) as stream:   # declined above
             for i, r in zip(missing, stream):
