@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import http.client
 import os
 import re
 import secrets
@@ -188,7 +189,7 @@ def fetch(url: str) -> bytes | None:
     try:
         with urllib.request.urlopen(url, timeout=30) as r:
             return r.read()
-    except (urllib.error.URLError, OSError):
+    except (urllib.error.URLError, OSError, http.client.HTTPException):   # e.g. a page cut short while rewritten
         return None
 
 
