@@ -734,3 +734,23 @@ def test_only_term_counts_of_the_statistics_are_kept_unless_a_case_template_read
     assert re.search(r'<p class="years">(20\d\d:[1-9]\d*:\d+ )+</p>',
                      (s.out / "cases/case-3/index.html").read_text(encoding="utf-8"))
     s.same_as_clean()
+
+
+def test_cases_in_a_kept_page_are_named_only_when_they_are_this_builds():
+    """snapshot._refer: a case of this build (alone, in a list or a tuple) is kept by
+    its slug; anything else (another object with the same slug, a mixed or empty
+    list, other values) is kept as it is."""
+    import dataclasses
+
+    from tests.test_views import case, taxonomy
+
+    tax = taxonomy()
+    a, b = case(tax, "a", who=["a"]), case(tax, "b", who=["b"])
+    by_slug = {"a": a, "b": b}
+    other_a = dataclasses.replace(a)              # equal, but not this build's object
+    refer = snapshot._refer
+    assert refer(a, by_slug) == snapshot._Cases("one", ("a",))
+    assert refer([a, b], by_slug) == snapshot._Cases("list", ("a", "b"))
+    assert refer((b, a), by_slug) == snapshot._Cases("tuple", ("b", "a"))
+    for kept in (other_a, [a, other_a], (other_a,), [a, "b"], [a, None], [], (), "a", 3, None, ["a"], {"a": a}):
+        assert refer(kept, by_slug) is kept, kept
